@@ -1,0 +1,230 @@
+"""Job states, stages and transitions: plain Python, no cloud imports.
+
+A job document lives in the `jobs` collection under an unguessable id. Its life:
+
+    PENDING --(finalize event, claimed)--> PROGRESS --> SUCCESS
+                                                    \\-> FAILURE
+
+A claim ties the job to one object generation and one worker (a random token)
+for a lease; a duplicate delivery sees the claim and never runs a second
+analysis, and a worker that died is replaced once its lease has run out.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from shared.messages import error_message, stage_message
+
+
+class State(StrEnum):
+    PENDING = "PENDING"
+    PROGRESS = "PROGRESS"
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+
+
+TERMINAL = frozenset({State.SUCCESS, State.FAILURE})
+
+# Each stage's progress; progress only ever moves forward.
+STAGE_PROGRESS: dict[str, int] = {
+    "pending": 0,
+    "received": 5,
+    "downloading": 10,
+    "probing": 15,
+    "measuring": 25,
+    "transcribing": 40,
+    "reading_text": 60,
+    "uploading_ai": 65,
+    "ai_thinking": 75,
+    "writing": 90,
+    "done": 100,
+}
+
+JOB_ID_BYTES = 24  # 192 bits, base64url: 32 characters
+_JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+# A slow upload may finish after its URL expired (expiry is checked when the PUT
+# starts); only after this grace is a still-PENDING job reported as expired.
+UPLOAD_GRACE = timedelta(hours=1)
+
+
+def new_job_id() -> str:
+    return secrets.token_urlsafe(JOB_ID_BYTES)
+
+
+def is_job_id(value: str) -> bool:
+    return bool(_JOB_ID_RE.match(value))
+
+
+def object_name(prefix: str, job_id: str) -> str:
+    return f"{prefix}{job_id}"
+
+
+def job_id_from_object(prefix: str, name: str) -> str | None:
+    if not name.startswith(prefix):
+        return None
+    rest = name[len(prefix) :]
+    return rest if is_job_id(rest) else None
+
+
+def new_job(
+    *,
+    object_name: str,
+    filename: str,
+    content_type: str,
+    size: int,
+    language: str,
+    now: datetime,
+    upload_expires_at: datetime,
+    ttl: timedelta,
+) -> dict[str, Any]:
+    return {
+        "state": State.PENDING.value,
+        "progress": 0,
+        "stage": "pending",
+        "status": stage_message("pending"),
+        "object": object_name,
+        "filename": filename,
+        "content_type": content_type,
+        "size": size,
+        "language": language,
+        "created_at": now,
+        "updated_at": now,
+        "upload_expires_at": upload_expires_at,
+        "expires_at": now + ttl,
+        "claim": None,
+        "attempts": 0,
+    }
+
+
+class ClaimDecision(StrEnum):
+    RUN = "run"  # this delivery does the analysis
+    DONE = "done"  # the job already ended: acknowledge, clean up the object
+    BUSY = "busy"  # another worker holds a live claim: redeliver later
+    NO_JOB = "no_job"  # nothing asked for this object: delete it, acknowledge
+
+
+def decide_claim(doc: dict[str, Any] | None, now: datetime) -> ClaimDecision:
+    if doc is None:
+        return ClaimDecision.NO_JOB
+    if doc.get("state") in TERMINAL:
+        return ClaimDecision.DONE
+    claim = doc.get("claim")
+    if claim and claim.get("lease_until") and claim["lease_until"] > now:
+        return ClaimDecision.BUSY
+    return ClaimDecision.RUN
+
+
+def claim_update(
+    doc: dict[str, Any], *, generation: str, token: str, now: datetime, lease: timedelta
+) -> dict[str, Any]:
+    """Fields to write when a delivery takes the job."""
+    progress = max(int(doc.get("progress", 0)), STAGE_PROGRESS["received"])
+    return {
+        "state": State.PROGRESS.value,
+        "progress": progress,
+        "stage": "received",
+        "status": stage_message("received"),
+        "claim": {"generation": generation, "token": token, "lease_until": now + lease},
+        "attempts": int(doc.get("attempts", 0)) + 1,
+        "started_at": doc.get("started_at") or now,
+        "updated_at": now,
+    }
+
+
+def holds_claim(doc: dict[str, Any] | None, token: str) -> bool:
+    return bool(
+        doc
+        and doc.get("state") == State.PROGRESS.value
+        and (doc.get("claim") or {}).get("token") == token
+    )
+
+
+def stage_update(doc: dict[str, Any], stage: str, now: datetime) -> dict[str, Any] | None:
+    """Fields for moving to `stage`, or None if that would move progress back."""
+    target = STAGE_PROGRESS[stage]
+    if target < int(doc.get("progress", 0)):
+        return None
+    return {"progress": target, "stage": stage, "status": stage_message(stage), "updated_at": now}
+
+
+def success_update(result: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "state": State.SUCCESS.value,
+        "progress": 100,
+        "stage": "done",
+        "status": stage_message("done"),
+        "result": result,
+        "claim": None,
+        "finished_at": now,
+        "updated_at": now,
+    }
+
+
+def failure_update(code: str, message: str, now: datetime) -> dict[str, Any]:
+    return {
+        "state": State.FAILURE.value,
+        "stage": "failed",
+        "status": message,
+        "error": {"code": code, "message": message},
+        "claim": None,
+        "finished_at": now,
+        "updated_at": now,
+    }
+
+
+def release_update(now: datetime) -> dict[str, Any]:
+    """Give the claim back (before asking Pub/Sub for another delivery)."""
+    return {"claim": None, "updated_at": now}
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    state: State
+    progress: int
+    status: str
+    result: dict[str, Any] | None = None
+    error: dict[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "state": self.state.value,
+            "progress": self.progress,
+            "status": self.status,
+        }
+        if self.result is not None:
+            body["result"] = self.result
+        if self.error is not None:
+            body["error"] = self.error
+        return body
+
+
+def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
+    """The seed's status shape, derived from a job document."""
+    state = State(doc.get("state", State.PENDING.value))
+    progress = max(0, min(100, int(doc.get("progress", 0))))
+    status = doc.get("status") or stage_message(doc.get("stage", "pending"))
+    if state is State.PENDING:
+        deadline = doc.get("upload_expires_at")
+        if deadline is not None and now > deadline + UPLOAD_GRACE:
+            message = error_message("upload_expired")
+            return PublicStatus(
+                State.FAILURE,
+                progress,
+                message,
+                error={"code": "upload_expired", "message": message},
+            )
+    if state is State.SUCCESS:
+        return PublicStatus(state, 100, status, result=doc.get("result"))
+    if state is State.FAILURE:
+        error = doc.get("error") or {
+            "code": "analysis_failed",
+            "message": error_message("analysis_failed"),
+        }
+        return PublicStatus(state, progress, error["message"], error=error)
+    return PublicStatus(state, progress, status)

@@ -1,0 +1,91 @@
+"""One typed settings object, read from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIME_EXTENSIONS: dict[str, str] = {
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/webm": "webm",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Google Cloud
+    google_cloud_project: str = Field("reels-local", description="Project id.")
+    upload_bucket: str = Field("reels-uploads", description="Bucket the browser uploads to.")
+    upload_prefix: str = Field("uploads/", description="Object prefix of uploads.")
+    jobs_collection: str = "jobs"
+
+    # Public surface
+    frontend_url: str = Field(
+        "http://127.0.0.1:8000,http://localhost:8000",
+        description="Comma-separated origins allowed by CORS.",
+    )
+    status_base_url: str = Field(
+        "http://127.0.0.1:8082", description="Public URL of the status function."
+    )
+
+    # Limits (the seed's)
+    max_file_size_mb: int = Field(100, ge=1)
+    max_video_duration_sec: int = Field(180, ge=1)
+    signed_url_ttl_sec: int = Field(900, ge=60, le=900)
+    job_ttl_days: int = Field(7, ge=1)
+
+    # Signing: a key file locally, IAM signBlob on Cloud Functions.
+    signing_key_file: str | None = None
+    signing_service_account: str | None = None
+    storage_public_url: str | None = Field(
+        None, description="Base URL of signed URLs (the emulator's, locally)."
+    )
+
+    # Analysis
+    analyzer: Literal["auto", "gemini", "offline"] = "auto"
+    gemini_api_key: str | None = None
+    gemini_base_url: str | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_media_resolution: Literal["low", "medium", "high"] | None = None
+    gemini_fps: float | None = Field(None, gt=0, le=24)
+    gemini_timeout_sec: int = 300
+    gemini_retries: int = 4
+    gemini_align_to_cuts: bool = True
+    google_genai_use_vertexai: bool = False
+    google_cloud_location: str = "us-central1"
+
+    # Delivery
+    claim_lease_sec: int = Field(600, ge=1)
+    max_attempts: int = Field(5, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("upload_prefix")
+    @classmethod
+    def _prefix_ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def max_file_size_bytes(self) -> int:
+        return self.max_file_size_mb * 1024 * 1024
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.frontend_url.split(",") if o.strip()]
+
+    @property
+    def uses_gemini(self) -> bool:
+        if self.analyzer == "offline":
+            return False
+        if self.analyzer == "gemini":
+            return True
+        return bool(self.gemini_api_key) or self.google_genai_use_vertexai
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
