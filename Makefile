@@ -1,0 +1,45 @@
+# Reels Scripter: `make run` starts the whole stack locally, `make test` tests it.
+PY := .venv/bin/python
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: deps system-deps python-deps web run test lint format package deploy bench clean
+
+deps: system-deps python-deps web
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+python-deps:
+	@scripts/install-python-deps.sh
+
+web:
+	@if [ -x web/build.sh ]; then web/build.sh; fi
+
+run: deps
+	$(PY) -m devstack run
+
+test: deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+package: python-deps
+	$(PY) -m devstack.package
+
+deploy: package
+	terraform -chdir=terraform init
+	terraform -chdir=terraform apply
+
+bench: deps
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf build .local .pytest_cache
