@@ -1,0 +1,144 @@
+"""What the offline pass measures of a video: plain dataclasses, no heavy imports.
+
+`Measurements` is produced by `shared.offline.measure()` and read by both the
+offline analyzer and the Gemini analyzer (as its cheap pre-pass).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class Transcript:
+    language: str | None
+    language_probability: float | None
+    text: str
+    segments: list[Segment] = field(default_factory=list)
+
+    def words(self) -> list[Word]:
+        return [w for s in self.segments for w in s.words]
+
+    def words_between(self, start: float, end: float) -> list[Word]:
+        """Words whose midpoint falls in [start, end)."""
+        return [w for w in self.words() if start <= (w.start + w.end) / 2 < end]
+
+
+@dataclass
+class Shot:
+    index: int
+    start: float
+    end: float
+    keyframe_time: float
+    text: str = ""  # OCR text of the keyframe, "" if none
+    # Measured facts of the keyframe (None when no keyframe could be decoded).
+    brightness: float | None = None  # mean luma, 0..1
+    contrast: float | None = None  # luma standard deviation, 0..1
+    colorfulness: float | None = None  # Hasler–Süsstrunk metric, ~0..150
+    dominant_color: str | None = None  # a colour name (English key, see visual.COLOR_NAMES_RU)
+    motion: float | None = None  # mean absolute luma change between sampled frames, 0..1
+    ocr_confidence: float | None = None  # mean word confidence of `text`, 0..100
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+
+@dataclass
+class Measurements:
+    duration_sec: float
+    width: int
+    height: int
+    fps: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    has_audio: bool
+    shots: list[Shot] = field(default_factory=list)
+    transcript: Transcript | None = None
+    speech_start_sec: float | None = None  # first voiced moment, None if no speech
+    speech_share: float = 0.0  # share of the duration with speech, 0..1
+    silent_tail_sec: float | None = None  # time from the end of speech to the end of the video
+    loudness_lufs: float | None = None  # integrated loudness (ITU-R BS.1770)
+    true_peak_dbtp: float | None = None  # 4x oversampled peak
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def orientation(self) -> str:
+        if self.height > self.width:
+            return "vertical"
+        if self.width > self.height:
+            return "horizontal"
+        return "square"
+
+    def cuts(self) -> list[float]:
+        """Cut timestamps: the start of every shot after the first."""
+        return [s.start for s in self.shots[1:]]
+
+    @property
+    def average_shot_sec(self) -> float | None:
+        if not self.shots:
+            return None
+        return self.duration_sec / len(self.shots)
+
+    @property
+    def first_cut_sec(self) -> float | None:
+        cuts = self.cuts()
+        return cuts[0] if cuts else None
+
+    @property
+    def text_share(self) -> float:
+        """Share of the duration covered by shots whose keyframe has on-screen text."""
+        if not self.shots or self.duration_sec <= 0:
+            return 0.0
+        covered = sum(s.duration for s in self.shots if s.text)
+        return min(1.0, covered / self.duration_sec)
+
+    def summary(self) -> dict[str, Any]:
+        """A compact, JSON-safe dict (for result.meta.measurements)."""
+
+        def r(value: float | None, digits: int = 2) -> float | None:
+            return None if value is None else round(float(value), digits)
+
+        transcript = self.transcript
+        return {
+            "duration_sec": r(self.duration_sec),
+            "width": self.width,
+            "height": self.height,
+            "orientation": self.orientation,
+            "fps": r(self.fps),
+            "video_codec": self.video_codec,
+            "audio_codec": self.audio_codec,
+            "has_audio": self.has_audio,
+            "shots": len(self.shots),
+            "cuts_sec": [r(c) for c in self.cuts()],
+            "average_shot_sec": r(self.average_shot_sec),
+            "first_cut_sec": r(self.first_cut_sec),
+            "text_share": r(self.text_share),
+            "shots_with_text": sum(1 for s in self.shots if s.text),
+            "speech_language": transcript.language if transcript else None,
+            "speech_language_probability": r(transcript.language_probability)
+            if transcript
+            else None,
+            "words": len(transcript.words()) if transcript else 0,
+            "speech_start_sec": r(self.speech_start_sec),
+            "speech_share": r(self.speech_share),
+            "silent_tail_sec": r(self.silent_tail_sec),
+            "loudness_lufs": r(self.loudness_lufs, 1),
+            "true_peak_dbtp": r(self.true_peak_dbtp, 1),
+        }
