@@ -1,0 +1,128 @@
+"""Firestore adapter: the one place that reads and writes job documents.
+
+Every write that depends on what is in the document (the claim, progress,
+the end of a job) runs in a transaction, so duplicate deliveries and a late
+worker cannot step on each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from shared import jobs
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, DocumentReference, Transaction
+
+    from shared.settings import Settings
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobStore:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._client: Client | None = None
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            from google.cloud import firestore
+
+            self._client = firestore.Client(project=self.settings.google_cloud_project)
+        return self._client
+
+    def _ref(self, job_id: str) -> DocumentReference:
+        return self.client.collection(self.settings.jobs_collection).document(job_id)
+
+    def create(self, job_id: str, doc: dict[str, Any]) -> None:
+        self._ref(job_id).create(doc)
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        snap = self._ref(job_id).get()
+        return snap.to_dict() if snap.exists else None
+
+    def _in_transaction(
+        self, job_id: str, body: Callable[[dict[str, Any] | None], dict[str, Any] | None]
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """Read the doc, let `body` decide the update, write it; returns (before, update)."""
+        from google.cloud import firestore
+
+        ref = self._ref(job_id)
+
+        @firestore.transactional
+        def run(tx: Transaction) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+            snap = ref.get(transaction=tx)
+            before = snap.to_dict() if snap.exists else None
+            update = body(before)
+            if update:
+                tx.update(ref, update)
+            return before, update
+
+        return run(self.client.transaction())
+
+    def claim(
+        self, job_id: str, *, generation: str, token: str
+    ) -> tuple[jobs.ClaimDecision, dict[str, Any] | None]:
+        decision = jobs.ClaimDecision.NO_JOB
+        lease = timedelta(seconds=self.settings.claim_lease_sec)
+
+        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            nonlocal decision
+            now = self.clock()
+            decision = jobs.decide_claim(doc, now)
+            if decision is not jobs.ClaimDecision.RUN or doc is None:
+                return None
+            return jobs.claim_update(doc, generation=generation, token=token, now=now, lease=lease)
+
+        before, update = self._in_transaction(job_id, body)
+        after = {**before, **update} if before is not None and update else before
+        return decision, after
+
+    def advance(self, job_id: str, token: str, stage: str) -> bool:
+        """Move progress to `stage` if this worker still holds the claim."""
+
+        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            if not jobs.holds_claim(doc, token):
+                return None
+            assert doc is not None
+            return jobs.stage_update(doc, stage, self.clock())
+
+        _, update = self._in_transaction(job_id, body)
+        return update is not None
+
+    def succeed(self, job_id: str, token: str, result: dict[str, Any]) -> bool:
+        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            if not jobs.holds_claim(doc, token):
+                return None
+            return jobs.success_update(result, self.clock())
+
+        _, update = self._in_transaction(job_id, body)
+        return update is not None
+
+    def fail(self, job_id: str, token: str | None, code: str, message: str) -> bool:
+        """End the job in FAILURE (as the claim holder, or unclaimed if token is None)."""
+
+        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            if doc is None or doc.get("state") in jobs.TERMINAL:
+                return None
+            if token is not None and not jobs.holds_claim(doc, token):
+                return None
+            return jobs.failure_update(code, message, self.clock())
+
+        _, update = self._in_transaction(job_id, body)
+        return update is not None
+
+    def release(self, job_id: str, token: str) -> bool:
+        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            if not jobs.holds_claim(doc, token):
+                return None
+            return jobs.release_update(self.clock())
+
+        _, update = self._in_transaction(job_id, body)
+        return update is not None

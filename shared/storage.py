@@ -1,0 +1,142 @@
+"""Cloud Storage adapter: the one place that talks to the upload bucket.
+
+Signed URLs are signed with a local service-account key file (the local stack
+generates a throwaway one) or, on Cloud Functions, through IAM signBlob with
+the function's own service account (no key files anywhere).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from google.cloud.storage import Client
+
+    from shared.settings import Settings
+
+CHUNK = 8 * 1024 * 1024
+CONTENT_LENGTH_RANGE = "x-goog-content-length-range"
+
+
+@dataclass(frozen=True)
+class SignedUpload:
+    url: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    size: int
+    content_type: str | None
+    generation: str
+
+
+class Storage:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: Client | None = None
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            from google.auth.credentials import AnonymousCredentials
+            from google.cloud import storage
+
+            if os.environ.get("STORAGE_EMULATOR_HOST"):
+                self._client = storage.Client(
+                    project=self.settings.google_cloud_project, credentials=AnonymousCredentials()
+                )
+            else:
+                self._client = storage.Client(project=self.settings.google_cloud_project)
+        return self._client
+
+    def _blob(self, name: str, generation: str | None = None) -> Any:
+        bucket = self.client.bucket(self.settings.upload_bucket)
+        return bucket.blob(name, generation=int(generation) if generation else None)
+
+    # -- signing --------------------------------------------------------
+    def signed_upload(
+        self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
+    ) -> SignedUpload:
+        ttl = timedelta(seconds=min(self.settings.signed_url_ttl_sec, 900))
+        now = now or datetime.now(UTC)
+        headers = {"Content-Type": content_type, CONTENT_LENGTH_RANGE: f"1,{max_bytes}"}
+        kwargs: dict[str, Any] = {
+            "version": "v4",
+            "method": "PUT",
+            "expiration": ttl,
+            "content_type": content_type,
+            "headers": {CONTENT_LENGTH_RANGE: headers[CONTENT_LENGTH_RANGE]},
+        }
+        endpoint = self.settings.storage_public_url or os.environ.get("STORAGE_EMULATOR_HOST")
+        if endpoint:
+            kwargs["api_access_endpoint"] = endpoint.rstrip("/")
+        kwargs.update(self._signing_credentials())
+        blob = self.client.bucket(self.settings.upload_bucket).blob(name)
+        url = blob.generate_signed_url(**kwargs)
+        return SignedUpload(url=url, headers=headers, expires_at=now + ttl)
+
+    def _signing_credentials(self) -> dict[str, Any]:
+        if self.settings.signing_key_file:
+            from google.oauth2 import service_account
+
+            creds = service_account.Credentials.from_service_account_file(
+                self.settings.signing_key_file
+            )
+            return {"credentials": creds}
+        # On Cloud Functions: sign through IAM signBlob as the function's account.
+        import google.auth
+        from google.auth.transport.requests import Request
+
+        creds, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+        creds.refresh(Request())
+        email = self.settings.signing_service_account or getattr(
+            creds, "service_account_email", None
+        )
+        return {"service_account_email": email, "access_token": creds.token}
+
+    # -- objects --------------------------------------------------------
+    def info(self, name: str, generation: str | None = None) -> ObjectInfo | None:
+        from google.api_core.exceptions import NotFound
+
+        blob = self._blob(name, generation)
+        try:
+            blob.reload()
+        except NotFound:
+            return None
+        return ObjectInfo(int(blob.size or 0), blob.content_type, str(blob.generation))
+
+    def download(self, name: str, generation: str | None, dest: Path) -> None:
+        """Stream the object to a file, chunk by chunk (never whole in memory)."""
+        blob = self._blob(name, generation)
+        blob.chunk_size = CHUNK
+        with dest.open("wb") as out:
+            blob.download_to_file(out)
+
+    def delete(self, name: str, generation: str | None = None) -> bool:
+        """Delete the object if it is still this generation. False if it is gone
+        already or a newer upload replaced it (its own event will clean it up)."""
+        from google.api_core.exceptions import NotFound, PreconditionFailed
+
+        blob = self.client.bucket(self.settings.upload_bucket).blob(name)
+        try:
+            if generation:
+                blob.delete(if_generation_match=int(generation))
+            else:
+                blob.delete()
+        except (NotFound, PreconditionFailed):
+            return False
+        return True
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket if missing (local stack only)."""
+        from google.api_core.exceptions import Conflict
+
+        with contextlib.suppress(Conflict):
+            self.client.create_bucket(self.settings.upload_bucket)
