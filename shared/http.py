@@ -1,0 +1,46 @@
+"""HTTP helpers for the two HTTP functions: JSON answers and CORS."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Request, Response
+
+from shared.messages import error_message
+
+
+def json_response(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False, default=str),
+        status=status,
+        mimetype="application/json",
+        headers=headers or {},
+    )
+
+
+def error_response(status: int, code: str, message: str | None = None) -> Response:
+    return json_response(
+        {"error": {"code": code, "message": message or error_message(code)}}, status
+    )
+
+
+def cors_headers(request: Request, allowed_origins: list[str], methods: str) -> dict[str, str]:
+    origin = (request.headers.get("Origin") or "").rstrip("/")
+    if not origin or origin not in allowed_origins:
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": methods,
+        "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Max-Age": "3600",
+        "Vary": "Origin",
+    }
+
+
+def with_cors(response: Response, headers: dict[str, str]) -> Response:
+    for key, value in headers.items():
+        response.headers[key] = value
+    return response

@@ -1,0 +1,170 @@
+"""What the analyze function does with one finalize notification.
+
+    claim -> size check -> download -> probe -> analyze -> validate -> write -> delete
+
+Permanent problems end the job in FAILURE (acknowledged); transient ones give
+the claim back and raise TransientError so Pub/Sub delivers again, until the
+job has used `max_attempts`, when it fails with a clear message. The video is
+deleted whenever the job ends, whichever way.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from shared import jobs, logs
+from shared.analysis import Analyzer, make_analyzer
+from shared.errors import PermanentError, RetryLater, TransientError
+from shared.events import FinalizeEvent
+from shared.firestore_jobs import JobStore
+from shared.media import probe
+from shared.messages import error_message
+from shared.schema import AnalysisResult
+from shared.settings import Settings
+from shared.storage import Storage
+
+
+class Outcome(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    IGNORED = "ignored"  # not an upload object, or the job already ended
+    ORPHAN = "orphan"  # an upload object no job asked for: deleted
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+    store: JobStore
+    storage: Storage
+    analyzer_factory: Callable[[Settings], Analyzer] = make_analyzer
+
+    def handle(self, event: FinalizeEvent) -> Outcome:
+        s = self.settings
+        if event.bucket != s.upload_bucket or not event.name.startswith(s.upload_prefix):
+            logs.info("ignored: not an upload object", bucket=event.bucket, object=event.name)
+            return Outcome.IGNORED
+        job_id = jobs.job_id_from_object(s.upload_prefix, event.name)
+        if job_id is None:
+            self.storage.delete(event.name, event.generation)
+            logs.warning("deleted an upload object with no job id", object=event.name)
+            return Outcome.ORPHAN
+        with logs.bound(job_id=job_id, generation=event.generation):
+            token = secrets.token_hex(16)
+            decision, doc = self.store.claim(job_id, generation=event.generation, token=token)
+            logs.info(f"claim: {decision}", stage="claim", delivery=event.delivery_attempt)
+            if decision is jobs.ClaimDecision.NO_JOB:
+                self.storage.delete(event.name, event.generation)
+                return Outcome.ORPHAN
+            if decision is jobs.ClaimDecision.DONE:
+                self.storage.delete(event.name, event.generation)
+                return Outcome.IGNORED
+            if decision is jobs.ClaimDecision.BUSY:
+                raise RetryLater(f"job {job_id} is claimed by another worker")
+            assert doc is not None
+            return self._run(job_id, token, event, doc)
+
+    def _run(self, job_id: str, token: str, event: FinalizeEvent, doc: dict) -> Outcome:
+        s = self.settings
+
+        def progress(stage: str) -> None:
+            self.store.advance(job_id, token, stage)
+            logs.info(f"stage {stage}", stage=stage)
+
+        workdir = Path(tempfile.mkdtemp(prefix="reels-"))
+        try:
+            with logs.timed("check"):
+                self._check_size(event)
+            progress("downloading")
+            path = workdir / "video"
+            with logs.timed("download"):
+                self.storage.download(event.name, event.generation, path)
+            progress("probing")
+            with logs.timed("probe"):
+                info = probe(
+                    path,
+                    content_type=event.content_type or doc.get("content_type") or "video/mp4",
+                    max_duration_sec=s.max_video_duration_sec,
+                )
+            info = replace(info, gcs_uri=f"gs://{event.bucket}/{event.name}")
+            logs.info(
+                "probed",
+                stage="probe",
+                duration_sec=info.duration_sec,
+                size=info.size,
+                width=info.width,
+                height=info.height,
+                has_audio=info.has_audio,
+            )
+            analyzer = self.analyzer_factory(s)
+            with logs.timed("analyze", engine=analyzer.engine):
+                result = analyzer.analyze(
+                    info, language=doc.get("language") or "ru", progress=progress
+                )
+            checked = AnalysisResult.model_validate(result.model_dump(mode="json"))
+            if not self.store.succeed(job_id, token, checked.model_dump(mode="json")):
+                logs.warning("lost the claim before writing the result", stage="done")
+                return Outcome.IGNORED
+            logs.info("job succeeded", stage="done", engine=checked.meta.engine)
+            self._delete(event)
+            return Outcome.SUCCESS
+        except PermanentError as exc:
+            return self._fail(job_id, token, event, exc.code, exc.user_message, str(exc))
+        except TransientError as exc:
+            return self._retry_or_fail(job_id, token, event, doc, exc, exc.code)
+        except Exception as exc:  # a bug or an outage we did not foresee: retry, bounded
+            logs.error(f"unexpected error: {exc!r}", stage="analyze")
+            return self._retry_or_fail(job_id, token, event, doc, exc, "analysis_failed")
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _check_size(self, event: FinalizeEvent) -> None:
+        size = event.size
+        if size is None:
+            info = self.storage.info(event.name, event.generation)
+            if info is None:
+                raise PermanentError("object_missing")
+            size = info.size
+        if size <= 0:
+            raise PermanentError("empty_file")
+        if size > self.settings.max_file_size_bytes:
+            raise PermanentError("file_too_large", max_mb=self.settings.max_file_size_mb)
+
+    def _fail(
+        self, job_id: str, token: str, event: FinalizeEvent, code: str, message: str, detail: str
+    ) -> Outcome:
+        self.store.fail(job_id, token, code, message)
+        logs.warning(f"job failed: {detail}", stage="failed", code=code)
+        self._delete(event)
+        return Outcome.FAILURE
+
+    def _retry_or_fail(
+        self,
+        job_id: str,
+        token: str,
+        event: FinalizeEvent,
+        doc: dict,
+        exc: Exception,
+        code: str,
+    ) -> Outcome:
+        attempts = int(doc.get("attempts", 0))
+        if attempts >= self.settings.max_attempts:
+            return self._fail(job_id, token, event, code, error_message(code), f"gave up: {exc}")
+        self.store.release(job_id, token)
+        logs.warning(
+            f"transient failure, attempt {attempts} of {self.settings.max_attempts}: {exc}",
+            stage="retry",
+            code=code,
+        )
+        if isinstance(exc, TransientError):
+            raise exc
+        raise TransientError(code, str(exc)) from exc
+
+    def _delete(self, event: FinalizeEvent) -> None:
+        deleted = self.storage.delete(event.name, event.generation)
+        logs.info("video deleted" if deleted else "video already gone", stage="cleanup")

@@ -1,0 +1,113 @@
+"""The prompt Gemini gets with the video (Russian, like the seed's ANALYSIS_PROMPT).
+
+The answer's shape is enforced by `response_schema`; the prompt says what goes
+into each field. With the offline pre-pass, the measured shots and the timed
+speech segments are added, and Gemini is asked for one script row per shot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.messages import LANGUAGES
+from shared.schema import KEYS_COUNT
+
+# Speech segments quoted in the prompt at most (a 180 s reel has far fewer).
+MAX_SEGMENTS = 120
+MAX_SEGMENT_CHARS = 200
+
+RECOMMENDATION_CATEGORIES = (
+    "Хук",
+    "Сценарий",
+    "Монтаж",
+    "Звук",
+    "Текст",
+    "Съёмка",
+    "Призыв к действию",
+)
+
+_BASE = """\
+Ты — профессиональный SMM-аналитик и сценарист коротких вертикальных видео (Reels, TikTok, Shorts).
+Посмотри и послушай видео целиком{duration} и разбери, почему оно работает и как снять похожее.
+
+ЯЗЫК ОТВЕТА: {language_name} (код "{language}"). На этом языке пиши все поля, кроме original.transcription и script[].text — их пиши дословно, на языке оригинала.
+
+Верни ровно один JSON-объект по заданной схеме. Без markdown, без ``` и без текста до или после JSON.
+
+ПОЛЯ:
+1. original.transcription — полная дословная расшифровка всей речи в видео (голос в кадре и за кадром, разборчивые слова песен) на языке оригинала, в порядке звучания, без перевода, пересказа и сокращений. Если речи нет — пустая строка "".
+2. original.translation — перевод transcription на язык ответа ({language_name}). Если речь уже на этом языке — повтори transcription без изменений. Если речи нет — null.
+3. language — код языка речи по ISO 639-1, строчными буквами ("ru", "en", "es"...). Если речи нет — "".
+4. keys — ровно {keys_count} причин, почему это видео цепляет и его досматривают, от самой сильной к самой слабой. title — 2–5 слов; description — 1–3 предложения со ссылкой на конкретный момент: секунду, кадр, фразу, звук или надпись. Никаких общих фраз, подходящих к любому видео.
+5. script — сценарий по планам (план — отрезок между двумя монтажными склейками), по порядку, без пропусков и наложений, от начала до конца видео. Для каждого плана:
+   - start_sec и end_sec — начало и конец плана в секундах, числами (например 3.5); первый план начинается с 0, последний заканчивается в конце видео;
+   - time — тот же интервал в формате "М:СС-М:СС", например "0:00-0:03";
+   - visual — что в кадре и как снято: крупность, ракурс, движение камеры, действие, переход к следующему плану;
+   - text — текст на экране (титры, субтитры, надписи, стикеры) дословно, как написан, на языке оригинала, без перевода и исправлений; несколько надписей — через " / "; "" если текста нет;
+   - note — что звучит в этом плане (реплика или закадровый голос — кратко, музыка, звуковые эффекты) и подсказка, как снять такой план.
+6. recommendations — от 4 до 7 практичных советов, как снять похожее видео или сделать его сильнее. category — одна из: {categories}. text — конкретное действие: что сделать, на какой секунде, с какими цифрами.
+
+Описывай только то, что действительно видно и слышно в видео. Не выдумывай реплики, надписи и события."""
+
+_SHOTS = """\
+
+ИЗМЕРЕННЫЕ ПЛАНЫ. Склейки найдены автоматически по кадрам; доверяй этим границам. В видео {count} {plans}:
+{lines}
+Строк в script — ровно {count}: по одной на каждый план выше, в том же порядке, с этими start_sec и end_sec."""
+
+_SPEECH = """\
+
+АВТОМАТИЧЕСКАЯ РАСШИФРОВКА РЕЧИ с таймкодами (в секундах). В ней могут быть ошибки распознавания: используй её для таймингов и для note, а слова сверяй со звуком видео.
+{lines}"""
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def build_prompt(
+    language: str,
+    *,
+    duration_sec: float | None = None,
+    shots: Sequence[tuple[float, float]] | None = None,
+    speech: Sequence[tuple[float, float, str]] | None = None,
+) -> str:
+    """The prompt for one video.
+
+    `language` is the output language code (see shared.messages.LANGUAGES);
+    `shots` are measured (start, end) ranges in seconds; `speech` are timed
+    (start, end, text) segments of an automatic transcript.
+    """
+    prompt = _BASE.format(
+        duration=f" (длительность {duration_sec:.1f} с)" if duration_sec else "",
+        language=language,
+        language_name=LANGUAGES.get(language, language),
+        keys_count=KEYS_COUNT,
+        categories=", ".join(RECOMMENDATION_CATEGORIES),
+    )
+    if shots:
+        count = len(shots)
+        lines = "\n".join(
+            f"{i}. {_seconds(start)}–{_seconds(end)} с" for i, (start, end) in enumerate(shots, 1)
+        )
+        prompt += _SHOTS.format(
+            count=count,
+            plans=_plural(count, "план", "плана", "планов"),
+            lines=lines,
+        )
+    spoken = [(s, e, " ".join(t.split())) for s, e, t in speech or () if t.strip()]
+    if spoken:
+        lines = "\n".join(
+            f"[{_seconds(start)}–{_seconds(end)}] {text[:MAX_SEGMENT_CHARS]}"
+            for start, end, text in spoken[:MAX_SEGMENTS]
+        )
+        prompt += _SPEECH.format(lines=lines)
+    return prompt
