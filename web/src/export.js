@@ -1,0 +1,166 @@
+// Exports of a finished analysis: a Markdown document and .srt subtitles.
+// Pure functions (no DOM), so they are tested with `node --test` (web/test/).
+
+const ENGINES = { gemini: "Gemini", offline: "офлайн-анализ" };
+
+/** "0:03", "1:02:03", "0:03.5", "00:00:03,500" -> seconds, or null. */
+export function parseTimecode(value) {
+  const m = String(value).trim().match(/^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d+))?$/);
+  if (!m) return null;
+  const [, hours, minutes, seconds, fraction] = m;
+  return (
+    Number(hours || 0) * 3600 +
+    Number(minutes) * 60 +
+    Number(seconds) +
+    (fraction ? Number(`0.${fraction}`) : 0)
+  );
+}
+
+/** "0:00-0:03" (also with an en dash or spaces) -> {start, end}, or null. */
+export function parseTimeRange(value) {
+  const parts = String(value ?? "").split(/\s*[-–—]\s*/);
+  if (parts.length !== 2) return null;
+  const start = parseTimecode(parts[0]);
+  const end = parseTimecode(parts[1]);
+  return start === null || end === null ? null : { start, end };
+}
+
+/** Each script row's start and end in seconds: from start_sec/end_sec, else parsed from `time`. */
+export function rowTimes(script) {
+  const times = script.map((row) => {
+    const parsed = parseTimeRange(row.time);
+    const start = isNumber(row.start_sec) ? row.start_sec : parsed?.start ?? null;
+    const end = isNumber(row.end_sec) ? row.end_sec : parsed?.end ?? null;
+    return { start, end };
+  });
+  // A missing or empty end runs to the next row's start (or one second on).
+  times.forEach((t, i) => {
+    if (t.start === null) return;
+    if (t.end === null || t.end <= t.start) {
+      const next = times.slice(i + 1).find((n) => n.start !== null && n.start > t.start);
+      t.end = next ? next.start : t.start + 1;
+    }
+  });
+  return times;
+}
+
+/** Seconds -> "HH:MM:SS,mmm". */
+export function srtTimestamp(seconds) {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  const h = Math.floor(ms / 3600000);
+  const m = Math.floor((ms % 3600000) / 60000);
+  const s = Math.floor((ms % 60000) / 1000);
+  return `${pad(h)}:${pad(m)}:${pad(s)},${pad(ms % 1000, 3)}`;
+}
+
+/** The cue text of a row: on-screen text, else the voice-over/note, else the visual. */
+export function cueText(row) {
+  const text = [row.text, row.note, row.visual].map((v) => (v || "").trim()).find(Boolean);
+  return text || "—";
+}
+
+/** The script as .srt: one cue per row that has a time; rows without one are left out. */
+export function toSrt(result) {
+  const script = result.script || [];
+  const times = rowTimes(script);
+  const cues = [];
+  script.forEach((row, i) => {
+    const { start, end } = times[i];
+    if (start === null) return;
+    cues.push(`${cues.length + 1}\n${srtTimestamp(start)} --> ${srtTimestamp(end)}\n${cueText(row)}\n`);
+  });
+  return cues.join("\n");
+}
+
+function cell(value) {
+  return String(value ?? "")
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n/g, "<br>")
+    .trim();
+}
+
+function quote(text) {
+  return String(text)
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join("\n");
+}
+
+/** Small-print facts about the analysis: engine, duration, language. */
+export function metaLines(meta = {}) {
+  const lines = [];
+  const engine = ENGINES[meta.engine] || meta.engine;
+  if (engine) lines.push(`Движок: ${engine}${meta.model ? ` (${meta.model})` : ""}`);
+  if (isNumber(meta.duration_sec)) lines.push(`Длительность видео: ${formatSeconds(meta.duration_sec)}`);
+  if (meta.language) lines.push(`Язык речи: ${meta.language}`);
+  if (meta.translation_note) lines.push(`Перевод: ${meta.translation_note}`);
+  return lines;
+}
+
+export function formatSeconds(seconds) {
+  const rounded = Math.round(seconds * 10) / 10;
+  return `${String(rounded).replace(".", ",")} с`;
+}
+
+/** The whole result as a Markdown document a creator can keep. */
+export function toMarkdown(result, { filename = "" } = {}) {
+  const out = [];
+  out.push(`# Сценарий${filename ? `: ${filename}` : ""}`, "");
+  const original = result.original || {};
+  out.push("## Расшифровка", "", original.transcription ? quote(original.transcription) : "_Речи нет._", "");
+  if (original.translation) out.push("## Перевод", "", quote(original.translation), "");
+  if ((result.keys || []).length) {
+    out.push("## 5 ключей к успеху", "");
+    result.keys.forEach((k, i) => out.push(`${i + 1}. **${k.title}** — ${k.description}`));
+    out.push("");
+  }
+  out.push("## Сценарий по кадрам", "");
+  out.push("| Время | Что в кадре | Текст на экране | Примечание |");
+  out.push("| --- | --- | --- | --- |");
+  for (const row of result.script || []) {
+    out.push(`| ${cell(row.time)} | ${cell(row.visual)} | ${cell(row.text)} | ${cell(row.note)} |`);
+  }
+  out.push("");
+  const groups = groupRecommendations(result.recommendations || []);
+  if (groups.length) {
+    out.push("## Рекомендации", "");
+    for (const { category, items } of groups) {
+      out.push(`### ${category}`, "");
+      items.forEach((text) => out.push(`- ${text}`));
+      out.push("");
+    }
+  }
+  const meta = metaLines(result.meta);
+  if (meta.length) out.push("---", "", ...meta.map((l) => `_${l}_  `), "");
+  return out.join("\n");
+}
+
+/** Recommendations grouped by category, categories in order of first appearance. */
+export function groupRecommendations(recommendations) {
+  const groups = new Map();
+  for (const r of recommendations) {
+    const category = (r.category || "").trim() || "Общее";
+    if (!groups.has(category)) groups.set(category, []);
+    groups.get(category).push(r.text);
+  }
+  return [...groups].map(([category, items]) => ({ category, items }));
+}
+
+/** The script alone as plain text (for the copy button). */
+export function scriptAsText(result) {
+  return (result.script || [])
+    .map((r) => [r.time, r.visual, r.text && `Текст: ${r.text}`, r.note && `Примечание: ${r.note}`].filter(Boolean).join("\n"))
+    .join("\n\n");
+}
+
+/** A safe file name stem from the video's name. */
+export function exportName(filename, extension) {
+  const stem = String(filename || "video").replace(/\.[^.]+$/, "").replace(/[^\p{L}\p{N}_-]+/gu, "_");
+  return `${stem || "video"}-scenariy.${extension}`;
+}
+
+function isNumber(v) {
+  return typeof v === "number" && Number.isFinite(v);
+}

@@ -1,0 +1,137 @@
+// Follows a job until it ends: a Firestore realtime listener on jobs/{jobId},
+// falling back to polling the status endpoint (with backoff) when the listener
+// fails or says nothing within a few seconds.
+import { initializeApp } from "firebase/app";
+import { connectFirestoreEmulator, doc, getFirestore, onSnapshot } from "firebase/firestore";
+import { fetchStatus, PageError } from "./api.js";
+
+const LISTENER_TIMEOUT_MS = 5000;
+const POLL_FIRST_MS = 1000;
+const POLL_MAX_MS = 10000;
+// As in shared/jobs.py: a job still PENDING this long after its upload URL expired never got its video.
+const UPLOAD_GRACE_MS = 60 * 60 * 1000;
+const UPLOAD_EXPIRED = "Видео так и не было загружено: срок ссылки для загрузки истёк. Загрузите видео заново.";
+const NOT_FOUND = "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.";
+const FAILED = "Не удалось проанализировать видео. Попробуйте ещё раз.";
+
+let firestore = null;
+
+function getDb(config) {
+  if (!firestore) {
+    const app = initializeApp(config.firebase);
+    firestore = getFirestore(app);
+    const emulator = config.firestoreEmulator;
+    if (emulator) connectFirestoreEmulator(firestore, emulator.host, Number(emulator.port));
+  }
+  return firestore;
+}
+
+export function isTerminal(status) {
+  return status.state === "SUCCESS" || status.state === "FAILURE";
+}
+
+function toMillis(value) {
+  if (!value) return null;
+  if (typeof value.toMillis === "function") return value.toMillis();
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A job document -> the status endpoint's shape (as shared/jobs.py public_status does). */
+export function statusFromDoc(data, now = Date.now()) {
+  const state = data.state || "PENDING";
+  const progress = Math.max(0, Math.min(100, Number(data.progress) || 0));
+  if (state === "PENDING") {
+    const deadline = toMillis(data.upload_expires_at);
+    if (deadline !== null && now > deadline + UPLOAD_GRACE_MS) {
+      return { state: "FAILURE", progress, status: UPLOAD_EXPIRED, error: { code: "upload_expired", message: UPLOAD_EXPIRED } };
+    }
+  }
+  if (state === "SUCCESS") return { state, progress: 100, status: data.status || "Готово!", result: data.result };
+  if (state === "FAILURE") {
+    const error = data.error || { code: "analysis_failed", message: FAILED };
+    return { state, progress, status: error.message, error };
+  }
+  return { state, progress, status: data.status || "" };
+}
+
+/**
+ * Calls onUpdate(status, source) on every change until the job ends, and
+ * onNotice(text|null) about connection trouble. Returns stop().
+ */
+export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () => {} }) {
+  let stopped = false;
+  let unsubscribe = null;
+  let pollTimer = null;
+  let listenerTimer = null;
+
+  const deliver = (status, source) => {
+    if (stopped) return;
+    onUpdate(status, source);
+    if (isTerminal(status)) stop();
+  };
+
+  const stop = () => {
+    stopped = true;
+    clearTimeout(listenerTimer);
+    clearTimeout(pollTimer);
+    if (unsubscribe) unsubscribe();
+    unsubscribe = null;
+  };
+
+  const startPolling = () => {
+    if (stopped || pollTimer !== null) return;
+    clearTimeout(listenerTimer);
+    if (unsubscribe) unsubscribe();
+    unsubscribe = null;
+    let delay = POLL_FIRST_MS;
+    const poll = async () => {
+      if (stopped) return;
+      try {
+        const status = await fetchStatus(statusUrl);
+        onNotice(null);
+        deliver(status, "polling");
+        delay = Math.min(POLL_MAX_MS, delay * 1.5);
+      } catch (error) {
+        if (error instanceof PageError && error.code === "not_found") {
+          deliver({ state: "FAILURE", progress: 0, status: error.message, error: { code: "not_found", message: error.message } }, "polling");
+          return;
+        }
+        onNotice("Нет связи с сервисом — пробуем снова...");
+        delay = Math.min(POLL_MAX_MS, delay * 2);
+      }
+      if (!stopped) pollTimer = setTimeout(poll, delay);
+    };
+    pollTimer = setTimeout(poll, 0);
+  };
+
+  let db;
+  try {
+    db = getDb(config);
+  } catch (error) {
+    console.warn("Firestore unavailable, polling instead", error);
+    startPolling();
+    return stop;
+  }
+  listenerTimer = setTimeout(startPolling, LISTENER_TIMEOUT_MS);
+  unsubscribe = onSnapshot(
+    doc(db, config.jobsCollection || "jobs", jobId),
+    { includeMetadataChanges: false },
+    (snap) => {
+      // Offline, the SDK answers from its empty cache: that is not news about the job.
+      if (snap.metadata.fromCache && !snap.exists()) return;
+      clearTimeout(listenerTimer);
+      onNotice(null);
+      if (!snap.exists()) {
+        deliver({ state: "FAILURE", progress: 0, status: NOT_FOUND, error: { code: "not_found", message: NOT_FOUND } }, "listener");
+        return;
+      }
+      deliver(statusFromDoc(snap.data()), "listener");
+    },
+    (error) => {
+      console.warn("Firestore listener failed, polling instead", error);
+      startPolling();
+    },
+  );
+  return stop;
+}

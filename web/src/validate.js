@@ -1,0 +1,61 @@
+// Checks a file before anything is sent: type, size and (when readable) duration.
+// Messages match the server's (shared/messages.py).
+
+const EXTENSION_TYPES = { mp4: "video/mp4", m4v: "video/mp4", mov: "video/quicktime", webm: "video/webm" };
+const TYPE_NAMES = { "video/mp4": "MP4", "video/quicktime": "MOV", "video/webm": "WebM" };
+
+/** The content type to send: the browser's, or guessed from the extension when it has none. */
+export function contentTypeOf(file) {
+  if (file.type) return file.type;
+  const ext = (file.name.split(".").pop() || "").toLowerCase();
+  return EXTENSION_TYPES[ext] || "";
+}
+
+export function typeNames(allowedTypes) {
+  return allowedTypes.map((t) => TYPE_NAMES[t] || t).join(", ");
+}
+
+/** {code, message} if the file must be refused, else null. */
+export function checkFile(file, config) {
+  const type = contentTypeOf(file);
+  if (!config.allowedTypes.includes(type)) {
+    return { code: "unsupported_type", message: `Неподдерживаемый формат. Используйте: ${typeNames(config.allowedTypes)}.` };
+  }
+  if (file.size === 0) return { code: "empty_file", message: "Файл пустой. Выберите видео." };
+  if (file.size > config.maxFileSizeMb * 1024 * 1024) {
+    return { code: "file_too_large", message: `Файл слишком большой. Максимум ${config.maxFileSizeMb} МБ.` };
+  }
+  return null;
+}
+
+/** The video's duration in seconds from its metadata, or null if the browser cannot read it. */
+export function readDuration(file, timeoutMs = 4000) {
+  return new Promise((resolve) => {
+    const video = document.createElement("video");
+    const url = URL.createObjectURL(file);
+    let done = false;
+    const finish = (value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      video.removeAttribute("src");
+      video.load();
+      URL.revokeObjectURL(url);
+      resolve(value);
+    };
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    video.preload = "metadata";
+    video.muted = true;
+    video.onloadedmetadata = () => finish(Number.isFinite(video.duration) ? video.duration : null);
+    video.onerror = () => finish(null);
+    video.src = url;
+  });
+}
+
+export function checkDuration(seconds, config) {
+  if (seconds === null || seconds <= config.maxVideoDurationSec) return null;
+  return {
+    code: "video_too_long",
+    message: `Видео слишком длинное: ${Math.round(seconds)} с. Максимум ${config.maxVideoDurationSec} с.`,
+  };
+}
