@@ -1,0 +1,184 @@
+"""`python -m reels_cli VIDEO`: the same path a browser takes.
+
+POST upload_url -> PUT the file to the signed URL -> poll status until the job
+ends -> print the result readably (or as JSON with --json).
+Exit codes: 0 success, 1 the job failed, 2 a usage or connection problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import os
+import shutil
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+
+TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm"}
+
+
+class Bar:
+    """One progress line on a terminal; plain lines when not a terminal."""
+
+    def __init__(self, stream: Any = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = ""
+
+    def show(self, fraction: float, label: str) -> None:
+        fraction = max(0.0, min(1.0, fraction))
+        width = 30
+        filled = int(fraction * width)
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%  {label}"
+        if self.tty:
+            cols = shutil.get_terminal_size((100, 20)).columns
+            self.stream.write("\r" + line[: cols - 1].ljust(cols - 1))
+            self.stream.flush()
+        elif label != self.last:
+            self.stream.write(line + "\n")
+        self.last = label
+
+    def done(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def content_type_for(path: Path) -> str:
+    return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "video/mp4"
+
+
+def _chunks(path: Path, bar: Bar, total: int) -> Iterator[bytes]:
+    sent, start = 0, time.monotonic()
+    with path.open("rb") as f:
+        while chunk := f.read(256 * 1024):
+            sent += len(chunk)
+            speed = sent / max(time.monotonic() - start, 1e-6)
+            left = (total - sent) / speed if speed else 0
+            bar.show(
+                sent / total,
+                f"Загрузка {sent / 1e6:.1f}/{total / 1e6:.1f} МБ, "
+                f"{speed / 1e6:.1f} МБ/с, осталось {left:.0f} с",
+            )
+            yield chunk
+
+
+def analyze(path: Path, api: str, language: str, timeout: float, bar: Bar) -> dict[str, Any]:
+    size = path.stat().st_size
+    answer = requests.post(
+        api,
+        json={
+            "filename": path.name,
+            "content_type": content_type_for(path),
+            "size": size,
+            "language": language,
+        },
+        timeout=30,
+    )
+    body = answer.json()
+    if answer.status_code != 201:
+        error = body.get("error", {})
+        raise SystemExit(_fail(error.get("message") or answer.text, error.get("code")))
+    upload = body["upload"]
+    headers = {**upload["headers"], "Content-Length": str(size)}
+    put = requests.request(
+        upload["method"], upload["url"], data=_chunks(path, bar, size), headers=headers, timeout=600
+    )
+    if put.status_code >= 300:
+        raise SystemExit(_fail(f"Загрузка не удалась: HTTP {put.status_code} {put.text[:200]}"))
+    deadline = time.monotonic() + timeout
+    delay = 0.5
+    while time.monotonic() < deadline:
+        status = requests.get(body["status_url"], timeout=30).json()
+        bar.show(status.get("progress", 0) / 100, status.get("status", ""))
+        if status.get("state") in ("SUCCESS", "FAILURE"):
+            bar.done()
+            return {"job_id": body["job_id"], **status}
+        time.sleep(delay)
+        delay = min(delay * 1.5, 3.0)
+    bar.done()
+    raise SystemExit(_fail(f"Нет результата за {timeout:.0f} с; задача {body['job_id']}"))
+
+
+def _fail(message: str, code: str | None = None) -> int:
+    print(f"Ошибка{f' ({code})' if code else ''}: {message}", file=sys.stderr)
+    return 1 if code else 2
+
+
+def render(result: dict[str, Any], width: int = 100) -> str:
+    """The result as text a person reads in a terminal."""
+
+    def wrap(text: str, indent: str = "  ") -> str:
+        return textwrap.fill(text or "—", width, initial_indent=indent, subsequent_indent=indent)
+
+    original = result.get("original", {})
+    meta = result.get("meta", {})
+    out = ["ТРАНСКРИБАЦИЯ (язык оригинала)", wrap(original.get("transcription", "")), ""]
+    translation = original.get("translation")
+    out += [
+        "ПЕРЕВОД",
+        wrap(translation if translation else meta.get("translation_note") or "—"),
+        "",
+    ]
+    out.append(f"КЛЮЧИ К УСПЕХУ ({len(result.get('keys', []))})")
+    for i, key in enumerate(result.get("keys", []), 1):
+        out += [f"  {i}. {key['title']}", wrap(key["description"], "     ")]
+    out += ["", "СЦЕНАРИЙ"]
+    for row in result.get("script", []):
+        out.append(f"  [{row['time']}]")
+        out.append(wrap(f"Кадр: {row['visual']}", "     "))
+        if row.get("text"):
+            out.append(wrap(f"Текст на экране: {row['text']}", "     "))
+        if row.get("note"):
+            out.append(wrap(f"Заметка: {row['note']}", "     "))
+    out += ["", "РЕКОМЕНДАЦИИ"]
+    for rec in result.get("recommendations", []):
+        out.append(wrap(f"{rec['category']}: {rec['text']}"))
+    engine = meta.get("engine")
+    out += [
+        "",
+        f"[{engine}, {meta.get('model') or '—'}; длительность {meta.get('duration_sec')} с; "
+        f"язык речи {meta.get('language') or '—'}]",
+    ]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reels_cli", description="Сценарий по видео.")
+    parser.add_argument("video", type=Path)
+    parser.add_argument(
+        "--api",
+        default=os.environ.get("REELS_API", "http://127.0.0.1:8081/"),
+        help="URL функции upload_url",
+    )
+    parser.add_argument("--language", default="ru", help="язык результата (по умолчанию ru)")
+    parser.add_argument("--json", action="store_true", help="вывести ответ status как JSON")
+    parser.add_argument("--timeout", type=float, default=900, help="сколько ждать результата, с")
+    args = parser.parse_args(argv)
+    if not args.video.is_file():
+        return _fail(f"файл не найден: {args.video}")
+    bar = Bar()
+    try:
+        final = analyze(args.video, args.api, args.language, args.timeout, bar)
+    except requests.RequestException as exc:
+        return _fail(f"сервис недоступен: {exc}")
+    except SystemExit as exit_:
+        return int(exit_.code or 1)
+    if args.json:
+        print(json.dumps(final, ensure_ascii=False, indent=2))
+    elif final["state"] == "SUCCESS":
+        print(render(final["result"]))
+    if final["state"] != "SUCCESS":
+        error = final.get("error") or {}
+        return _fail(error.get("message", "анализ не удался"), error.get("code", "analysis_failed"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

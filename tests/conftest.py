@@ -1,0 +1,50 @@
+"""Shared fixtures. The `stack` fixture starts the whole local system once per
+test session (Google's Pub/Sub and Firestore emulators, fake-gcs-server, the three
+functions, the web page) on free ports, with a fresh project id, and tears it down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devstack.emulators import MissingDependency
+from devstack.stack import Ports, Stack
+
+# Tests never reach a real Gemini: without this the analyzer choice would depend
+# on the developer's environment.
+for _key in ("GEMINI_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "ANALYZER"):
+    os.environ.pop(_key, None)
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("stack")
+    s = Stack(ports=Ports.free(), project=f"reels-test-{os.getpid()}", workdir=workdir)
+    try:
+        s.start()
+    except MissingDependency as exc:
+        pytest.fail(f"The local stack cannot start: {exc}", pytrace=False)
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+@pytest.fixture
+def stack_env(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
+    """This process's environment pointed at the stack (for adapters in tests)."""
+    from shared.settings import get_settings
+
+    for key, value in stack.function_env().items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    yield stack
+    get_settings.cache_clear()

@@ -1,0 +1,109 @@
+from datetime import UTC, datetime, timedelta
+
+from shared import jobs
+from shared.jobs import ClaimDecision, State
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def make_doc(**over):
+    doc = jobs.new_job(
+        object_name="uploads/x",
+        filename="a.mp4",
+        content_type="video/mp4",
+        size=10,
+        language="ru",
+        now=NOW,
+        upload_expires_at=NOW + timedelta(minutes=15),
+        ttl=timedelta(days=7),
+    )
+    doc.update(over)
+    return doc
+
+
+def test_job_ids_are_unguessable_and_recognised():
+    ids = {jobs.new_job_id() for _ in range(200)}
+    assert len(ids) == 200
+    for job_id in ids:
+        assert len(job_id) == 32 and jobs.is_job_id(job_id)  # 24 random bytes = 192 bits
+    assert not jobs.is_job_id("../../etc/passwd")
+    assert not jobs.is_job_id("short")
+
+
+def test_object_names_round_trip_and_reject_foreign_names():
+    job_id = jobs.new_job_id()
+    name = jobs.object_name("uploads/", job_id)
+    assert jobs.job_id_from_object("uploads/", name) == job_id
+    assert jobs.job_id_from_object("uploads/", "other/" + job_id) is None
+    assert jobs.job_id_from_object("uploads/", "uploads/" + job_id + "/x") is None
+
+
+def test_new_job_is_pending_with_ttl():
+    doc = make_doc()
+    assert doc["state"] == "PENDING" and doc["progress"] == 0
+    assert doc["expires_at"] == NOW + timedelta(days=7)
+
+
+def test_claim_decisions():
+    assert jobs.decide_claim(None, NOW) is ClaimDecision.NO_JOB
+    assert jobs.decide_claim(make_doc(), NOW) is ClaimDecision.RUN
+    for state in ("SUCCESS", "FAILURE"):
+        assert jobs.decide_claim(make_doc(state=state), NOW) is ClaimDecision.DONE
+    live = make_doc(
+        state="PROGRESS", claim={"token": "a", "lease_until": NOW + timedelta(seconds=1)}
+    )
+    assert jobs.decide_claim(live, NOW) is ClaimDecision.BUSY
+    dead = make_doc(
+        state="PROGRESS", claim={"token": "a", "lease_until": NOW - timedelta(seconds=1)}
+    )
+    assert jobs.decide_claim(dead, NOW) is ClaimDecision.RUN
+    released = make_doc(state="PROGRESS", claim=None, progress=15)
+    assert jobs.decide_claim(released, NOW) is ClaimDecision.RUN
+
+
+def test_claim_update_counts_attempts_and_keeps_progress():
+    doc = make_doc(state="PROGRESS", progress=40, attempts=2)
+    update = jobs.claim_update(doc, generation="7", token="t", now=NOW, lease=timedelta(seconds=60))
+    assert update["attempts"] == 3
+    assert update["progress"] == 40  # a takeover never moves progress back
+    assert update["claim"] == {
+        "generation": "7",
+        "token": "t",
+        "lease_until": NOW + timedelta(seconds=60),
+    }
+    assert jobs.holds_claim({**doc, **update}, "t")
+    assert not jobs.holds_claim({**doc, **update}, "other")
+
+
+def test_progress_is_monotonic():
+    doc = make_doc(progress=60)
+    assert jobs.stage_update(doc, "probing", NOW) is None
+    update = jobs.stage_update(doc, "writing", NOW)
+    assert update is not None and update["progress"] == 90 and update["status"]
+    stages = list(jobs.STAGE_PROGRESS.values())
+    assert stages == sorted(stages)
+
+
+def test_public_status_shapes():
+    pending = jobs.public_status(make_doc(), NOW)
+    assert pending.to_json() == {
+        "state": "PENDING",
+        "progress": 0,
+        "status": "Ожидаем загрузку видео...",
+    }
+    done = jobs.public_status(make_doc(**jobs.success_update({"a": 1}, NOW)), NOW).to_json()
+    assert done["state"] == "SUCCESS" and done["progress"] == 100 and done["result"] == {"a": 1}
+    failed = jobs.public_status(
+        make_doc(**jobs.failure_update("video_too_long", "Долго", NOW)), NOW
+    )
+    assert failed.to_json()["error"] == {"code": "video_too_long", "message": "Долго"}
+    assert failed.status == "Долго"
+
+
+def test_pending_job_past_its_upload_window_reads_as_expired():
+    doc = make_doc()
+    late = NOW + timedelta(minutes=15) + jobs.UPLOAD_GRACE + timedelta(seconds=1)
+    status = jobs.public_status(doc, late).to_json()
+    assert status["state"] == "FAILURE"
+    assert status["error"]["code"] == "upload_expired"
+    assert jobs.public_status(doc, NOW + timedelta(minutes=20)).state is State.PENDING
