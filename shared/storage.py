@@ -127,6 +127,11 @@ class Storage:
         blob = self.client.bucket(self.settings.upload_bucket).blob(name)
         try:
             if generation:
+                # Cloud Storage applies the precondition atomically; the check
+                # before it is for emulators that ignore preconditions.
+                blob.reload()
+                if str(blob.generation) != str(generation):
+                    return False
                 blob.delete(if_generation_match=int(generation))
             else:
                 blob.delete()

@@ -1,0 +1,121 @@
+"""The Firestore and Cloud Storage adapters against the real emulators."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import requests
+
+from shared import jobs
+from shared.firestore_jobs import JobStore
+from shared.settings import get_settings
+from shared.storage import Storage
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def new_pending(store: JobStore) -> str:
+    job_id = jobs.new_job_id()
+    now = datetime.now(UTC)
+    store.create(
+        job_id,
+        jobs.new_job(
+            object_name=f"uploads/{job_id}",
+            filename="a.mp4",
+            content_type="video/mp4",
+            size=1,
+            language="ru",
+            now=now,
+            upload_expires_at=now + timedelta(minutes=15),
+            ttl=timedelta(days=7),
+        ),
+    )
+    return job_id
+
+
+def test_one_claim_wins_among_concurrent_deliveries(stack_env):
+    store = JobStore(get_settings())
+    job_id = new_pending(store)
+    decisions: list[jobs.ClaimDecision] = []
+
+    def deliver(token: str) -> None:
+        decisions.append(store.claim(job_id, generation="1", token=token)[0])
+
+    threads = [threading.Thread(target=deliver, args=(f"t{i}",)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert decisions.count(jobs.ClaimDecision.RUN) == 1
+    assert decisions.count(jobs.ClaimDecision.BUSY) == 5
+    doc = store.get(job_id)
+    assert doc["state"] == "PROGRESS" and doc["attempts"] == 1
+
+
+def test_dead_worker_is_taken_over_after_the_lease(stack_env):
+    clock = Clock()
+    store = JobStore(get_settings(), clock=clock)
+    job_id = new_pending(store)
+    assert store.claim(job_id, generation="1", token="dead")[0] is jobs.ClaimDecision.RUN
+    assert store.advance(job_id, "dead", "transcribing")
+    clock.now += timedelta(seconds=get_settings().claim_lease_sec - 1)
+    assert store.claim(job_id, generation="1", token="new")[0] is jobs.ClaimDecision.BUSY
+    clock.now += timedelta(seconds=2)
+    decision, doc = store.claim(job_id, generation="1", token="new")
+    assert decision is jobs.ClaimDecision.RUN
+    assert doc["attempts"] == 2 and doc["progress"] == 40  # progress never goes back
+    # The old worker wakes up: it can neither move progress nor write a result.
+    assert not store.advance(job_id, "dead", "writing")
+    assert not store.succeed(job_id, "dead", {"x": 1})
+    assert store.advance(job_id, "new", "writing")
+    assert not store.advance(job_id, "new", "probing")  # monotonic
+    assert store.succeed(job_id, "new", {"x": 2})
+    doc = store.get(job_id)
+    assert doc["state"] == "SUCCESS" and doc["result"] == {"x": 2} and doc["claim"] is None
+    assert store.claim(job_id, generation="1", token="late")[0] is jobs.ClaimDecision.DONE
+    assert not store.fail(job_id, None, "analysis_failed", "x")  # terminal stays terminal
+
+
+def test_released_claim_is_retaken_at_once(stack_env):
+    store = JobStore(get_settings())
+    job_id = new_pending(store)
+    store.claim(job_id, generation="1", token="a")
+    assert store.release(job_id, "a")
+    assert store.claim(job_id, generation="1", token="b")[0] is jobs.ClaimDecision.RUN
+
+
+def test_delete_only_removes_the_generation_it_names(stack_env, tmp_path):
+    storage = Storage(get_settings())
+    name = f"uploads/{jobs.new_job_id()}"
+    blob = storage.client.bucket(stack_env.bucket).blob(name)
+    blob.upload_from_string(b"first", content_type="video/mp4")
+    first = str(blob.generation)
+    blob.upload_from_string(b"second", content_type="video/mp4")
+    second = str(blob.generation)
+    assert first != second
+    assert storage.delete(name, first) is False  # a newer upload replaced it: keep it
+    info = storage.info(name)
+    assert info is not None and info.size == len(b"second")
+    storage.download(name, second, tmp_path / "f")
+    assert (tmp_path / "f").read_bytes() == b"second"
+    assert storage.delete(name, second) is True
+    assert storage.info(name) is None
+    assert storage.delete(name, second) is False
+
+
+def test_signed_url_uploads_to_the_bucket(stack_env):
+    storage = Storage(get_settings())
+    name = f"uploads/{jobs.new_job_id()}"
+    signed = storage.signed_upload(name, "video/mp4", 1000)
+    answer = requests.put(signed.url, data=b"\x00" * 10, headers=signed.headers, timeout=10)
+    assert answer.status_code == 200, answer.text
+    info = storage.info(name)
+    assert info is not None and info.size == 10 and info.content_type == "video/mp4"
+    storage.delete(name)
