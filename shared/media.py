@@ -13,9 +13,11 @@ from pathlib import Path
 from shared.analysis import VideoInfo
 from shared.errors import PermanentError
 
-# A file whose packets stop this much short of the duration its header claims
-# was cut off during upload.
-TRUNCATION_TOLERANCE_SEC = 1.0
+
+# A file whose packets stop short of the duration its header claims by more
+# than this (seconds) was cut off during upload.
+def truncation_tolerance(claimed_sec: float) -> float:
+    return min(1.0, max(0.3, 0.05 * claimed_sec))
 
 
 def probe(path: Path, *, content_type: str, max_duration_sec: float) -> VideoInfo:
@@ -54,7 +56,7 @@ def probe(path: Path, *, content_type: str, max_duration_sec: float) -> VideoInf
     if (
         claimed is not None
         and last_end is not None
-        and last_end + TRUNCATION_TOLERANCE_SEC < claimed
+        and last_end + truncation_tolerance(claimed) < claimed
     ):
         raise PermanentError("corrupt_video", f"packets end at {last_end:.1f}s of {claimed:.1f}s")
     if duration > max_duration_sec + 0.5:

@@ -1,0 +1,79 @@
+"""Drive the local stack the way a browser does: ask for a URL, PUT, poll status."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from devstack.stack import Stack
+
+
+def request_upload(
+    stack: Stack, filename: str, content_type: str, size: int, **extra: Any
+) -> dict[str, Any]:
+    answer = requests.post(
+        stack.upload_url_endpoint,
+        json={"filename": filename, "content_type": content_type, "size": size, **extra},
+        headers={"Origin": stack.web_url},
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["Access-Control-Allow-Origin"] == stack.web_url
+    return answer.json()
+
+
+def put_file(upload: dict[str, Any], data: bytes) -> None:
+    answer = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=60)
+    assert answer.status_code == 200, answer.text
+
+
+def upload_file(stack: Stack, path: Path, content_type: str) -> dict[str, Any]:
+    data = path.read_bytes()
+    job = request_upload(stack, path.name, content_type, max(len(data), 1))
+    put_file(job["upload"], data)
+    return job
+
+
+def wait_for_end(status_url: str, timeout: float = 240) -> tuple[dict[str, Any], list[int]]:
+    """Poll status until SUCCESS or FAILURE; returns the last answer and the progress seen."""
+    seen: list[int] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = requests.get(status_url, timeout=30)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        seen.append(body["progress"])
+        if body["state"] in ("SUCCESS", "FAILURE"):
+            return body, seen
+        time.sleep(0.3)
+    raise AssertionError(f"job did not end in {timeout}s; last: {body}")
+
+
+def object_exists(stack: Stack, name: str) -> bool:
+    quoted = urllib.parse.quote(name, safe="")
+    answer = requests.get(f"{stack.gcs_url}/storage/v1/b/{stack.bucket}/o/{quoted}", timeout=10)
+    return answer.status_code == 200
+
+
+def analyze_log(stack: Stack, job_id: str) -> list[dict[str, Any]]:
+    lines = []
+    for raw in (stack.logs_dir / "fn-analyze.log").read_text(errors="replace").splitlines():
+        if job_id in raw and raw.startswith("{"):
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                continue
+    return lines
+
+
+def claims(stack: Stack, job_id: str) -> list[str]:
+    return [
+        line["message"].removeprefix("claim: ")
+        for line in analyze_log(stack, job_id)
+        if line.get("stage") == "claim"
+    ]
