@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devstack.package import FUNCTIONS, build  # noqa: E402
+from devstack.package import FUNCTIONS, build
 
 TIMER = """
 import os, sys, time
@@ -59,8 +59,10 @@ def main() -> None:
         for name in FUNCTIONS:
             ms = measure("import main", packages[name], args.runs)
             print(f"  {name:<11} {ms:8.1f} ms")
-        print(f"  {'all clients eagerly':<11} {eager:8.1f} ms  (flask, functions-framework, "
-              "storage, firestore, pubsub, genai, av, cv2, faster-whisper)")
+        print(
+            f"  {'all clients eagerly':<11} {eager:8.1f} ms  (flask, functions-framework, "
+            "storage, firestore, pubsub, genai, av, cv2, faster-whisper)"
+        )
 
 
 if __name__ == "__main__":
