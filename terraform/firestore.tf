@@ -1,0 +1,47 @@
+# Firestore (native mode) holds the job documents (collection `jobs`).
+
+resource "google_firestore_database" "main" {
+  project                 = var.project_id
+  name                    = "(default)"
+  location_id             = var.firestore_location
+  type                    = "FIRESTORE_NATIVE"
+  delete_protection_state = "DELETE_PROTECTION_ENABLED"
+  deletion_policy         = "ABANDON"
+
+  depends_on = [google_project_service.apis]
+}
+
+# Job documents carry `expires_at`; Firestore deletes them once it has passed.
+resource "google_firestore_field" "jobs_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "jobs"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {} # a TTL timestamp needs no single-field indexes
+}
+
+# Browsers may read one job by its (secret, unguessable) id and nothing else.
+resource "google_firebaserules_ruleset" "firestore" {
+  project = var.project_id
+
+  source {
+    files {
+      name    = "firestore.rules"
+      content = file("${path.module}/../firestore.rules")
+    }
+  }
+
+  depends_on = [google_firestore_database.main]
+}
+
+resource "google_firebaserules_release" "firestore" {
+  project      = var.project_id
+  name         = "cloud.firestore"
+  ruleset_name = "projects/${var.project_id}/rulesets/${google_firebaserules_ruleset.firestore.name}"
+
+  lifecycle {
+    replace_triggered_by = [google_firebaserules_ruleset.firestore]
+  }
+}
