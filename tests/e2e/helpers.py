@@ -27,16 +27,33 @@ def request_upload(
     return answer.json()
 
 
-def put_file(upload: dict[str, Any], data: bytes) -> None:
+def put_file(upload: dict[str, Any], data: bytes) -> dict[str, Any]:
+    """PUT to the signed URL; returns the object resource (name, generation, ...)."""
     answer = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=60)
     assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 def upload_file(stack: Stack, path: Path, content_type: str) -> dict[str, Any]:
     data = path.read_bytes()
     job = request_upload(stack, path.name, content_type, max(len(data), 1))
-    put_file(job["upload"], data)
+    job["object"] = put_file(job["upload"], data)
     return job
+
+
+def publish_finalize(stack: Stack, obj: dict[str, Any]) -> None:
+    """Publish a copy of the bucket's finalize notification for `obj` (a duplicate)."""
+    publisher, _ = stack.publisher()
+    future = publisher.publish(
+        publisher.topic_path(stack.project, "uploads"),
+        json.dumps(obj).encode(),
+        eventType="OBJECT_FINALIZE",
+        bucketId=obj["bucket"],
+        objectId=obj["name"],
+        objectGeneration=str(obj["generation"]),
+        payloadFormat="JSON_API_V1",
+    )
+    future.result(timeout=30)
 
 
 def wait_for_end(status_url: str, timeout: float = 240) -> tuple[dict[str, Any], list[int]]:

@@ -1,0 +1,91 @@
+"""A real generated video through the real HTTP functions to SUCCESS, seen through
+`status` and through a Firestore realtime listener; duplicates run one analysis."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from shared.schema import AnalysisResult
+from tests import media
+from tests.e2e.helpers import (
+    claims,
+    object_exists,
+    publish_finalize,
+    put_file,
+    request_upload,
+    upload_file,
+    wait_for_end,
+)
+
+pytestmark = pytest.mark.emulators
+
+
+def test_video_reaches_success_via_status_and_listener(stack, media_dir, monkeypatch):
+    from google.cloud import firestore
+
+    clip = media.english_captioned(media_dir)
+    data = clip.path.read_bytes()
+    job = request_upload(stack, "мой ролик.mp4", "video/mp4", len(data))
+    assert set(job) == {"job_id", "upload", "expires_at", "status_url"}
+    assert job["upload"]["method"] == "PUT"
+
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", stack.firestore_host)
+    db = firestore.Client(project=stack.project)
+    snapshots: list[dict] = []
+    ended = threading.Event()
+
+    def on_snapshot(docs, _changes, _read_time) -> None:
+        for doc in docs:
+            data = doc.to_dict() or {}
+            snapshots.append(data)
+            if data.get("state") in ("SUCCESS", "FAILURE"):
+                ended.set()
+
+    watch = db.collection("jobs").document(job["job_id"]).on_snapshot(on_snapshot)
+    try:
+        obj = put_file(job["upload"], data)
+        final, progress = wait_for_end(job["status_url"])
+        assert ended.wait(30), "the listener never saw the job end"
+    finally:
+        watch.unsubscribe()
+
+    assert final["state"] == "SUCCESS", final
+    assert final["progress"] == 100
+    result = AnalysisResult.model_validate(final["result"])
+    assert result.meta.engine == "offline"
+    assert "rice" in result.original.transcription.lower()
+    assert result.meta.language == "en"
+    assert 1 <= len(result.keys) <= 5 and result.script and result.recommendations
+    assert progress == sorted(progress), "status progress went backwards"
+
+    states = [s["state"] for s in snapshots]
+    assert states[0] == "PENDING" and states[-1] == "SUCCESS" and "PROGRESS" in states
+    listener_progress = [s["progress"] for s in snapshots]
+    assert listener_progress == sorted(listener_progress)
+    assert snapshots[-1]["result"] == final["result"]
+    assert snapshots[-1]["filename"] == "мой ролик.mp4"
+    assert snapshots[-1]["expires_at"] > snapshots[-1]["created_at"]  # TTL field
+
+    assert not object_exists(stack, obj["name"])
+    assert claims(stack, job["job_id"]) == ["run"]
+
+
+def test_duplicate_notifications_run_one_analysis(stack, media_dir):
+    clip = media.webm_clip(media_dir)
+    job = upload_file(stack, clip.path, "video/webm")
+    # A second copy while the first is running, a third after the job ended.
+    publish_finalize(stack, job["object"])
+    final, _ = wait_for_end(job["status_url"])
+    assert final["state"] == "SUCCESS", final
+    publish_finalize(stack, job["object"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and claims(stack, job["job_id"]).count("done") < 2:
+        time.sleep(0.5)
+    seen = claims(stack, job["job_id"])
+    assert seen.count("run") == 1, seen
+    assert seen.count("done") >= 2, seen  # both copies were acknowledged without work
+    again, _ = wait_for_end(job["status_url"])
+    assert again == final
