@@ -426,10 +426,10 @@ class GeminiAnalyzer:
         when measuring fails (the analysis goes on without alignment)."""
         if not self.settings.gemini_align_to_cuts:
             return None
-        measure = self._measure
-        if measure is None:
-            from shared.offline import measure
         try:
+            measure = self._measure
+            if measure is None:
+                from shared.offline import measure
             with logs.timed("gemini_pre_pass"):
                 # Gemini reads on-screen text itself: no OCR needed here.
                 return measure(video.path, progress, with_ocr=False, with_speech=True)

@@ -88,6 +88,11 @@ def settings_for(server: FakeGemini, **overrides: Any) -> Settings:
         "gemini_align_to_cuts": False,
         "gemini_retries": 2,
         "gemini_timeout_sec": 20,
+        # explicit, so a developer's environment or .env cannot change the tests
+        "gemini_model": "gemini-2.5-flash",
+        "gemini_fps": None,
+        "gemini_media_resolution": None,
+        "google_genai_use_vertexai": False,
     }
     return Settings(**{**values, **overrides})
 
@@ -604,3 +609,10 @@ def test_without_the_pre_pass_measure_is_not_called(server: FakeGemini, video: V
     analyzer = GeminiAnalyzer(settings_for(server), measure=must_not_run, retry_delay_sec=0.01)
     result, _ = run(analyzer, video)
     assert result.meta.aligned_to_cuts is False
+
+
+def test_a_failed_delete_does_not_fail_the_analysis(server: FakeGemini, video: VideoInfo) -> None:
+    server.push("delete_file", error_reply(500))
+    result, _ = run(analyzer_for(server), video)
+    assert result.keys
+    assert len(server.requests_to("delete_file")) == 1  # best effort: tried once, not retried
