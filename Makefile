@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps web run test lint format package deploy bench clean
+.PHONY: deps system-deps python-deps web run test lint format package deploy bench dead-letters clean
 
 deps: system-deps python-deps web
 
@@ -40,6 +40,9 @@ deploy: package
 
 bench: deps
 	$(PY) bench/run_all.py
+
+dead-letters:
+	$(PY) -m devstack dead-letters
 
 clean:
 	rm -rf build .local .pytest_cache
