@@ -51,6 +51,9 @@ _JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 # A slow upload may finish after its URL expired (expiry is checked when the PUT
 # starts); only after this grace is a still-PENDING job reported as expired.
 UPLOAD_GRACE = timedelta(hours=1)
+# A PROGRESS job untouched this long lost its worker and every redelivery (the
+# function times out after minutes; progress is written at every stage).
+STALE_AFTER = timedelta(hours=1)
 
 
 def new_job_id() -> str:
@@ -218,6 +221,16 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
                 progress,
                 message,
                 error={"code": "upload_expired", "message": message},
+            )
+    if state is State.PROGRESS:
+        updated = doc.get("updated_at")
+        if updated is not None and now > updated + STALE_AFTER:
+            message = error_message("analysis_stalled")
+            return PublicStatus(
+                State.FAILURE,
+                progress,
+                message,
+                error={"code": "analysis_stalled", "message": message},
             )
     if state is State.SUCCESS:
         return PublicStatus(state, 100, status, result=doc.get("result"))

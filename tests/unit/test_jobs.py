@@ -107,3 +107,10 @@ def test_pending_job_past_its_upload_window_reads_as_expired():
     assert status["state"] == "FAILURE"
     assert status["error"]["code"] == "upload_expired"
     assert jobs.public_status(doc, NOW + timedelta(minutes=20)).state is State.PENDING
+
+
+def test_progress_job_abandoned_for_an_hour_reads_as_failed():
+    doc = make_doc(state="PROGRESS", progress=40, updated_at=NOW)
+    assert jobs.public_status(doc, NOW + timedelta(minutes=30)).state is State.PROGRESS
+    stale = jobs.public_status(doc, NOW + jobs.STALE_AFTER + timedelta(seconds=1)).to_json()
+    assert stale["state"] == "FAILURE" and stale["error"]["code"] == "analysis_stalled"
