@@ -297,8 +297,6 @@ class FakeGemini:
             return error_reply(400, "API key not valid. Please pass a valid API key.")
         scripted = self._next_scripted(route)
         if scripted is not None:
-            if route == "upload_chunk":  # still take the bytes, as a server would
-                self._take_chunk(query, body, headers, finalize=False)
             return scripted
         if route == "upload_start":
             return self._start_upload(url.path, headers)
@@ -329,48 +327,23 @@ class FakeGemini:
         )
         return Reply(headers={"x-goog-upload-url": url, "x-goog-upload-status": "active"})
 
-    def _take_chunk(
-        self, query: dict[str, str], body: bytes, headers: dict[str, str], *, finalize: bool
-    ) -> FakeFile | None:
-        with self._lock:
-            fake = self.files.get(query.get("upload_id", ""))
-            if fake is None:
-                return None
-            fake.received += len(body)
-            fake.sha256.update(body)
-            fake.finalized = fake.finalized or finalize
-            return fake
-
     def _upload_chunk(self, query: dict[str, str], headers: dict[str, str], body: bytes) -> Reply:
         command = headers.get("x-goog-upload-command", "")
         finalize = "finalize" in command
         with self._lock:
-            known = self.files.get(query.get("upload_id", ""))
-        if known is None or "upload" not in command:
-            return Reply(
-                status=400,
-                body={
-                    "error": {"code": 400, "message": "bad upload", "status": "INVALID_ARGUMENT"}
-                },
-                headers={"x-goog-upload-status": "final"},
-            )
-        if int(headers.get("x-goog-upload-offset", "-1")) != known.received:
-            return error_reply(400, "upload offset does not match the bytes received")
-        fake = self._take_chunk(query, body, headers, finalize=finalize)
-        assert fake is not None
-        if not finalize:
-            return Reply(headers={"x-goog-upload-status": "active"})
-        if fake.received != fake.expected_size:
-            return Reply(
-                status=400,
-                body={
-                    "error": {"code": 400, "message": "size mismatch", "status": "INVALID_ARGUMENT"}
-                },
-                headers={"x-goog-upload-status": "final"},
-            )
-        with self._lock:
-            # files are looked up by name from now on
-            self.files[fake.name] = fake
+            fake = self.files.get(query.get("upload_id", ""))
+            if fake is None or "upload" not in command:
+                return _upload_error("unknown upload or command")
+            if int(headers.get("x-goog-upload-offset", "-1")) != fake.received:
+                return _upload_error("upload offset does not match the bytes received")
+            fake.received += len(body)
+            fake.sha256.update(body)
+            if not finalize:
+                return Reply(headers={"x-goog-upload-status": "active"})
+            if fake.received != fake.expected_size:
+                return _upload_error("size mismatch")
+            fake.finalized = True
+            self.files[fake.name] = fake  # looked up by name from now on
         return Reply(
             body={"file": self._file_json(fake)}, headers={"x-goog-upload-status": "final"}
         )
@@ -421,6 +394,13 @@ class FakeGemini:
 _UPLOAD = re.compile(r"^/upload/(v1[a-z0-9]*)/files/?$")
 _FILE = re.compile(r"^/(v1[a-z0-9]*)/files/[^/]+$")
 _GENERATE = re.compile(r"^/(v1[a-z0-9]*)/models/[^/:]+:generateContent$")
+
+
+def _upload_error(message: str) -> Reply:
+    # With an upload status header, so the client does not retry the chunk.
+    reply = error_reply(400, message)
+    reply.headers["x-goog-upload-status"] = "final"
+    return reply
 
 
 def _route(method: str, path: str, query: dict[str, str]) -> str:
