@@ -269,25 +269,27 @@ def align_to_shots(rows: Sequence[ScriptRow], shots: Sequence[tuple[float, float
         previous = max(previous, best)
         assigned[previous].append(r)
 
-    # Shots without rows join a neighbouring group of rows.
-    owner = [j if assigned[j] else -1 for j in range(len(shots))]
+    # Shots without rows join a neighbouring group of rows: of a run of such
+    # shots, the first ones go to the group before, the rest (from the first
+    # shot the next group's row overlaps more) to the group after.
+    owner: list[int | None] = [j if assigned[j] else None for j in range(len(shots))]
     j = 0
     while j < len(shots):
-        if owner[j] != -1:
+        if owner[j] is not None:
             j += 1
             continue
         run_end = j
-        while run_end < len(shots) and owner[run_end] == -1:
+        while run_end < len(shots) and owner[run_end] is None:
             run_end += 1
         before = j - 1 if j > 0 else None
         after = run_end if run_end < len(shots) else None
         to_after = before is None
         for k in range(j, run_end):
-            if not to_after and after is not None:
-                prev_row = spans[assigned[before][-1]]  # type: ignore[index]
+            if before is not None and after is not None and not to_after:
+                prev_row = spans[assigned[before][-1]]
                 next_row = spans[assigned[after][0]]
                 to_after = _overlap(next_row, shots[k]) > _overlap(prev_row, shots[k])
-            owner[k] = after if to_after else before  # type: ignore[assignment]
+            owner[k] = after if to_after else before
         j = run_end
 
     aligned: list[ScriptRow] = []
