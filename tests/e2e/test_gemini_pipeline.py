@@ -62,7 +62,7 @@ def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     generate = gemini.requests_to("generate")[before:]
     assert len(generate) == 1
     assert "inlineData" not in str(generate[0].body)
-    assert any(f.size == clip.path.stat().st_size for f in gemini.uploaded_files())
+    assert any(f.received == clip.path.stat().st_size for f in gemini.uploaded_files())
     assert not object_exists(gemini_stack, job["object"]["name"])
 
 
