@@ -373,7 +373,9 @@ def test_analyze_custom_role_reads_and_deletes_only(tf: TfConfig) -> None:
 def test_optional_grants_follow_the_analyzer_switch(tf: TfConfig) -> None:
     vertex = tf.resource("google_project_iam_member", "analyze_uses_vertex")
     assert vertex["count"] == ref("local.use_vertex ? 1 : 0")
-    secret_grant = tf.resource("google_secret_manager_secret_iam_member", "analyze_reads_gemini_key")
+    secret_grant = tf.resource(
+        "google_secret_manager_secret_iam_member", "analyze_reads_gemini_key"
+    )
     assert secret_grant["count"] == ref("local.use_api_key ? 1 : 0")
     assert tf.resource("google_secret_manager_secret", "gemini_api_key")["count"] == ref(
         "local.use_api_key ? 1 : 0"
@@ -451,7 +453,9 @@ def _regex_of(tf: TfConfig, name: str) -> str:
         ("analyze_memory", ["2Gi", "512Mi"], ["2G", "2 Gi", "lots"]),
     ],
 )  # fmt: skip
-def test_variable_validation_patterns(tf: TfConfig, name: str, good: list[str], bad: list[str]) -> None:
+def test_variable_validation_patterns(
+    tf: TfConfig, name: str, good: list[str], bad: list[str]
+) -> None:
     pattern = _regex_of(tf, name)
     for value in good:
         assert re.search(pattern, value), (name, value)

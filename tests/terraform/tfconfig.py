@@ -13,7 +13,9 @@ from hcl2 import SerializationOptions
 ROOT = Path(__file__).resolve().parents[2]
 TF_DIR = ROOT / "terraform"
 
-_OPTIONS = SerializationOptions(with_comments=False, explicit_blocks=False, strip_string_quotes=True)
+_OPTIONS = SerializationOptions(
+    with_comments=False, explicit_blocks=False, strip_string_quotes=True
+)
 
 
 def load_hcl(path: Path) -> dict[str, Any]:
