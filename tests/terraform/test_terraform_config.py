@@ -8,11 +8,13 @@ grant against one reviewed table.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from tfconfig import ROOT, TF_DIR, TfConfig, block, load_hcl, ref
 
+from shared import jobs
 from shared.settings import Settings
 
 FUNCTIONS = ("upload_url", "analyze", "status")
@@ -407,6 +409,21 @@ def test_firestore_native_database_with_ttl_on_jobs(tf: TfConfig) -> None:
     assert ttl["ttl_config"] == [{}]
 
 
+def test_ttl_field_is_the_timestamp_jobs_are_written_with() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    doc = jobs.new_job(
+        object_name="uploads/x",
+        filename="a.mp4",
+        content_type="video/mp4",
+        size=1,
+        language="auto",
+        now=now,
+        upload_expires_at=now + timedelta(minutes=15),
+        ttl=timedelta(days=7),
+    )
+    assert doc["expires_at"] == now + timedelta(days=7)  # a datetime: a Firestore timestamp
+
+
 def test_firestore_rules_are_deployed_from_the_repo_file(tf: TfConfig) -> None:
     ruleset = tf.resource("google_firebaserules_ruleset", "firestore")
     files = block(block(ruleset, "source"), "files")
@@ -425,6 +442,38 @@ def test_rules_file_allows_get_of_one_job_only() -> None:
     allows = re.findall(r"allow\s+([\w\s,]+?)\s*:", code)
     assert allows == ["get"]
     assert re.search(r"jobId\.matches\('\^\[A-Za-z0-9_-\]\{32\}\$'\)", code)
+
+
+# ---- references (what `terraform validate` would check, were providers reachable) -
+
+
+def _expressions() -> str:
+    """All .tf text without comments."""
+    lines = []
+    for path in sorted(TF_DIR.glob("*.tf")):
+        for line in path.read_text().splitlines():
+            lines.append(re.sub(r"\s#.*$|^\s*#.*$", "", line))
+    return "\n".join(lines)
+
+
+def test_every_reference_is_declared(tf: TfConfig) -> None:
+    text = _expressions()
+    for name in re.findall(r"\bvar\.(\w+)", text):
+        assert name in tf.variables, f"var.{name} is not declared"
+    for name in re.findall(r"\blocal\.(\w+)", text):
+        assert name in tf.locals, f"local.{name} is not declared"
+    for type_, name in re.findall(r"\bdata\.(\w+)\.(\w+)", text):
+        assert name in tf.data.get(type_, {}), f"data.{type_}.{name} is not declared"
+    refs = re.findall(r"(?<![\w.\"])((?:google|archive)_\w+)\.(\w+)", text)
+    assert len(refs) > 50
+    for type_, name in refs:
+        assert name in tf.resources.get(type_, {}), f"{type_}.{name} is not declared"
+
+
+def test_every_variable_is_used(tf: TfConfig) -> None:
+    text = _expressions()
+    for name in tf.variables:
+        assert f"var.{name}" in text, f"variable {name} is never used"
 
 
 # ---- variables, outputs, versions, example -------------------------------------

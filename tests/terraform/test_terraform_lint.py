@@ -37,6 +37,21 @@ def test_fmt_check_catches_unformatted_files(tmp_path: Path) -> None:
     assert [Path(p).name for p in result.stdout.split()] == ["bad.tf"]
 
 
+def test_terraform_loads_the_configuration() -> None:
+    result = run_fmt("--load", "terraform/")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hashicorp/google" in result.stdout
+    assert "hashicorp/archive" in result.stdout
+
+
+def test_load_catches_a_broken_configuration(tmp_path: Path) -> None:
+    shutil.copytree(TF_DIR, tmp_path / "tf", ignore=shutil.ignore_patterns(".terraform*"))
+    (tmp_path / "tf" / "zz.tf").write_text('resource "google_pubsub_topic" "uploads" {\n}\n')
+    result = run_fmt("--load", str(tmp_path / "tf"))
+    assert result.returncode == 1
+    assert "Duplicate resource" in result.stderr
+
+
 def test_tfvars_example_is_formatted(tmp_path: Path) -> None:
     # fmt looks only at *.tf and *.tfvars, so check the example under a .tfvars name.
     shutil.copy(TF_DIR / "terraform.tfvars.example", tmp_path / "example.tfvars")
