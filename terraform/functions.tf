@@ -37,7 +37,14 @@ resource "google_artifact_registry_repository" "functions" {
   format        = "DOCKER"
   description   = "Container images of the Reels Scripter functions."
 
-  # Keep the last few images of each function, not every build forever.
+  # Delete images older than 30 days, except the last 5 of each function.
+  cleanup_policies {
+    id     = "delete-old"
+    action = "DELETE"
+    condition {
+      older_than = "2592000s"
+    }
+  }
   cleanup_policies {
     id     = "keep-recent"
     action = "KEEP"
