@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps web run test lint format package deploy bench dead-letters clean
+.PHONY: deps system-deps python-deps web run test lint format package deploy bench dead-letters tf-fmt clean
 
 deps: system-deps python-deps web
 
@@ -34,12 +34,16 @@ format:
 package: python-deps
 	$(PY) -m devstack.package
 
+# Needs a real `terraform` binary and Google Cloud credentials: see terraform/README.md.
 deploy: package
 	terraform -chdir=terraform init
 	terraform -chdir=terraform apply
 
 bench: deps
 	$(PY) bench/run_all.py
+
+tf-fmt:
+	$(PY) tools/terraform_fmt.py -recursive terraform/
 
 dead-letters:
 	$(PY) -m devstack dead-letters
