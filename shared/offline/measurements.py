@@ -77,6 +77,9 @@ class Measurements:
     loudness_lufs: float | None = None  # integrated loudness (ITU-R BS.1770)
     true_peak_dbtp: float | None = None  # 4x oversampled peak
     versions: dict[str, str] = field(default_factory=dict)
+    # What limited the measurement: "truncated" (decoding stopped before the stated
+    # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable".
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def orientation(self) -> str:
@@ -141,4 +144,5 @@ class Measurements:
             "silent_tail_sec": r(self.silent_tail_sec),
             "loudness_lufs": r(self.loudness_lufs, 1),
             "true_peak_dbtp": r(self.true_peak_dbtp, 1),
+            "warnings": list(self.warnings),
         }

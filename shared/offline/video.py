@@ -1,0 +1,187 @@
+"""Shots from one pass over the decoded video frames.
+
+Every frame is scaled down once (short side `DETECT_SHORT_SIDE`) and fed to
+PySceneDetect's `AdaptiveDetector`; the same small frames give each shot's motion
+and its keyframe's colour facts. A few frames per shot are also kept at OCR size
+(grey), evenly spread over the shot with bounded memory: when a shot has more than
+`MAX_SAMPLES` samples every other one is dropped and the sampling interval doubles,
+so the frame nearest the middle of any shot is at hand when the shot closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from shared.offline.measurements import Shot
+from shared.offline.visual import frame_facts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
+
+DETECT_SHORT_SIDE = 144
+MIN_SHOT_SEC = 0.3
+SAMPLE_INTERVAL_SEC = 0.25
+MAX_SAMPLES = 16
+
+
+@dataclass
+class _Sample:
+    time: float
+    small: np.ndarray  # BGR, detection size
+    gray: np.ndarray | None  # OCR size
+
+
+@dataclass
+class _OpenShot:
+    start: float
+    samples: list[_Sample] = field(default_factory=list)
+    interval: float = SAMPLE_INTERVAL_SEC
+    next_sample_at: float = 0.0
+    motion: list[tuple[float, float]] = field(default_factory=list)  # (time, diff)
+
+
+def even_size(width: int, height: int, short_side: int) -> tuple[int, int]:
+    short = min(width, height)
+    factor = short_side / short if short else 1.0
+    factor = min(factor, 1.0)
+    return max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2)
+
+
+class ShotScanner:
+    """Feed it decoded `av.VideoFrame`s in order; `finish()` returns the shots.
+
+    `on_keyframe(shot, gray_image)` is called as soon as a shot is closed, so
+    OCR can start while decoding goes on.
+    """
+
+    def __init__(
+        self,
+        *,
+        width: int,
+        height: int,
+        fps: float | None,
+        time_base: Fraction,
+        start_pts: int,
+        ocr_size: tuple[int, int] | None,
+        on_keyframe: Callable[[Shot, np.ndarray], None] | None = None,
+    ) -> None:
+        from scenedetect.detectors import AdaptiveDetector
+
+        self.small_size = even_size(width, height, DETECT_SHORT_SIDE)
+        self.ocr_size = ocr_size
+        self.fps = fps or 25.0
+        self.time_base = time_base
+        self.start_pts = start_pts
+        self.detector = AdaptiveDetector(min_scene_len=MIN_SHOT_SEC)
+        self.on_keyframe = on_keyframe
+        self.shots: list[Shot] = []
+        self._open = _OpenShot(start=0.0)
+        self._prev_gray: np.ndarray | None = None
+        self._last_time = 0.0
+        self._frame_duration = 1.0 / self.fps
+        self.frames = 0
+
+    def feed(self, frame) -> None:  # frame: av.VideoFrame
+        import cv2
+        from scenedetect import FrameTimecode
+        from scenedetect.common import Timecode
+
+        pts = frame.pts if frame.pts is not None else None
+        if pts is None:
+            t = self.frames / self.fps
+            rel_pts = round(t / self.time_base)
+        else:
+            rel_pts = max(0, pts - self.start_pts)
+            t = float(rel_pts * self.time_base)
+        if self.frames and t <= self._last_time:  # non-monotonic timestamps: trust the count
+            t = self._last_time + self._frame_duration
+            rel_pts = round(t / self.time_base)
+        elif self.frames:
+            self._frame_duration = max(1e-3, min(1.0, t - self._last_time))
+        self._last_time = t
+        self.frames += 1
+
+        w, h = self.small_size
+        small = frame.to_ndarray(width=w, height=h, format="bgr24", interpolation="AREA")
+        gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        if self._prev_gray is not None:
+            diff = float(cv2.absdiff(gray, self._prev_gray).mean()) / 255.0
+            self._open.motion.append((t, diff))
+        self._prev_gray = gray
+
+        timecode = FrameTimecode(Timecode(pts=rel_pts, time_base=self.time_base), fps=self.fps)
+        for cut in self.detector.process_frame(timecode, small):
+            self._close(float(cut.seconds))
+
+        if t >= self._open.next_sample_at:
+            ocr = None
+            if self.ocr_size is not None:
+                ow, oh = self.ocr_size
+                ocr = frame.to_ndarray(width=ow, height=oh, format="gray")
+            self._add_sample(_Sample(t, small, ocr))
+
+    def _add_sample(self, sample: _Sample) -> None:
+        shot = self._open
+        shot.samples.append(sample)
+        if len(shot.samples) > MAX_SAMPLES:
+            shot.samples = shot.samples[::2]
+            shot.interval *= 2
+        shot.next_sample_at = sample.time + shot.interval
+
+    def _close(self, cut: float) -> None:
+        """End the open shot at `cut`; frames already seen after it start the next one."""
+        old = self._open
+        if cut <= old.start:
+            return
+        before = [s for s in old.samples if s.time < cut]
+        after = [s for s in old.samples if s.time >= cut]
+        new = _OpenShot(start=cut)
+        new.motion = [m for m in old.motion if m[0] > cut]
+        old.motion = [m for m in old.motion if m[0] < cut]  # the cut frame's diff is the cut
+        old.samples = before
+        for s in after:
+            self._add_sample_to(new, s)
+        if not after:
+            new.next_sample_at = cut
+        self._finish_shot(old, cut)
+        self._open = new
+
+    def _add_sample_to(self, shot: _OpenShot, sample: _Sample) -> None:
+        shot.samples.append(sample)
+        shot.next_sample_at = sample.time + shot.interval
+
+    def _finish_shot(self, shot: _OpenShot, end: float) -> None:
+        index = len(self.shots)
+        middle = (shot.start + end) / 2
+        key = min(shot.samples, key=lambda s: abs(s.time - middle)) if shot.samples else None
+        motion = sum(d for _, d in shot.motion) / len(shot.motion) if shot.motion else None
+        record = Shot(
+            index=index,
+            start=round(shot.start, 3),
+            end=round(end, 3),
+            keyframe_time=round(key.time, 3) if key else round(middle, 3),
+            motion=round(motion, 4) if motion is not None else None,
+        )
+        if key is not None:
+            facts = frame_facts(key.small)
+            record.brightness = round(facts.brightness, 3)
+            record.contrast = round(facts.contrast, 3)
+            record.colorfulness = round(facts.colorfulness, 1)
+            record.dominant_color = facts.dominant_color
+        self.shots.append(record)
+        if key is not None and key.gray is not None and self.on_keyframe is not None:
+            self.on_keyframe(record, key.gray)
+
+    @property
+    def decoded_until(self) -> float:
+        """End time of the last decoded frame."""
+        return self._last_time + self._frame_duration if self.frames else 0.0
+
+    def finish(self, duration: float) -> list[Shot]:
+        end = max(duration, self._open.start + 1e-3)
+        self._finish_shot(self._open, end)
+        return self.shots
