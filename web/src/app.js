@@ -174,11 +174,16 @@ function follow(job) {
     onUpdate: (status, source) => {
       if (current.jobId !== job.id) return;
       $("main").dataset.source = source;
+      if (!job.filename && status.filename) {
+        job.filename = current.filename = status.filename;
+        $("analysis-file").textContent = status.filename;
+      }
       if (status.state === "SUCCESS") {
-        updateJob(job.id, { state: "SUCCESS", result: status.result });
+        updateJob(job.id, { state: "SUCCESS", result: status.result, filename: job.filename });
         showResult(job.filename, status.result);
       } else if (status.state === "FAILURE") {
-        updateJob(job.id, { state: "FAILURE", error: status.error });
+        if (status.error?.code === "not_found") forgetJob(job.id); // gone: nothing to come back to
+        else updateJob(job.id, { state: "FAILURE", error: status.error });
         showError(status.error || { code: "analysis_failed", message: status.status });
       } else {
         updateJob(job.id, { state: status.state });
@@ -205,6 +210,7 @@ function openJob(id) {
   current.stopFollowing?.();
   current = {};
   const job = findRecent(id) || { id, statusUrl: new URL(id, config.statusEndpoint).href };
+  if (!findRecent(id)) rememberJob({ id, statusUrl: job.statusUrl, createdAt: Date.now() });
   setJobInUrl(id);
   if (job.result) return showResult(job.filename, job.result);
   if (job.state === "PENDING" && job.uploaded === false) {

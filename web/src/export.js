@@ -57,7 +57,8 @@ export function srtTimestamp(seconds) {
 /** The cue text of a row: on-screen text, else the voice-over/note, else the visual. */
 export function cueText(row) {
   const text = [row.text, row.note, row.visual].map((v) => (v || "").trim()).find(Boolean);
-  return text || "—";
+  // A blank line would end the cue early.
+  return text ? text.replace(/\r?\n(\s*\r?\n)+/g, "\n") : "—";
 }
 
 /** The script as .srt: one cue per row that has a time; rows without one are left out. */
@@ -88,15 +89,28 @@ function quote(text) {
     .join("\n");
 }
 
-/** Small-print facts about the analysis: engine, duration, language. */
-export function metaLines(meta = {}) {
+// As in shared/messages.py LANGUAGES.
+const LANGUAGES = { ru: "русский", en: "английский", uk: "украинский", kk: "казахский", es: "испанский", de: "немецкий" };
+
+/** Small-print facts about the analysis: engine, duration, language (and the translation note). */
+export function metaLines(meta = {}, { translationNote = true } = {}) {
   const lines = [];
   const engine = ENGINES[meta.engine] || meta.engine;
   if (engine) lines.push(`Движок: ${engine}${meta.model ? ` (${meta.model})` : ""}`);
   if (isNumber(meta.duration_sec)) lines.push(`Длительность видео: ${formatSeconds(meta.duration_sec)}`);
-  if (meta.language) lines.push(`Язык речи: ${meta.language}`);
-  if (meta.translation_note) lines.push(`Перевод: ${meta.translation_note}`);
+  if (meta.language) lines.push(`Язык речи: ${LANGUAGES[meta.language] || meta.language}`);
+  if (translationNote && meta.translation_note) lines.push(meta.translation_note);
   return lines;
+}
+
+/** "5 ключей", "2 ключа", "1 ключ". */
+export function keysHeading(count) {
+  const mod10 = count % 10;
+  const mod100 = count % 100;
+  let word = "ключей";
+  if (mod10 === 1 && mod100 !== 11) word = "ключ";
+  else if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) word = "ключа";
+  return `${count} ${word} к успеху`;
 }
 
 export function formatSeconds(seconds) {
@@ -112,7 +126,7 @@ export function toMarkdown(result, { filename = "" } = {}) {
   out.push("## Расшифровка", "", original.transcription ? quote(original.transcription) : "_Речи нет._", "");
   if (original.translation) out.push("## Перевод", "", quote(original.translation), "");
   if ((result.keys || []).length) {
-    out.push("## 5 ключей к успеху", "");
+    out.push(`## ${keysHeading(result.keys.length)}`, "");
     result.keys.forEach((k, i) => out.push(`${i + 1}. **${k.title}** — ${k.description}`));
     out.push("");
   }

@@ -58,10 +58,15 @@ export function statusFromDoc(data, now = Date.now()) {
 /**
  * Calls onUpdate(status, source) on every change until the job ends, and
  * onNotice(text|null) about connection trouble. Returns stop().
+ *
+ * The listener goes first. If it has said nothing after a few seconds, polling
+ * starts; the listener stays subscribed, and if it comes through later, polling
+ * stops again. A listener error (e.g. permission denied) leaves polling alone.
  */
 export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () => {} }) {
   let stopped = false;
   let unsubscribe = null;
+  let polling = false;
   let pollTimer = null;
   let listenerTimer = null;
 
@@ -71,24 +76,32 @@ export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () =>
     if (isTerminal(status)) stop();
   };
 
-  const stop = () => {
-    stopped = true;
-    clearTimeout(listenerTimer);
+  const stopPolling = () => {
+    polling = false;
     clearTimeout(pollTimer);
+  };
+
+  const stopListening = () => {
+    clearTimeout(listenerTimer);
     if (unsubscribe) unsubscribe();
     unsubscribe = null;
   };
 
+  const stop = () => {
+    stopped = true;
+    stopPolling();
+    stopListening();
+  };
+
   const startPolling = () => {
-    if (stopped || pollTimer !== null) return;
-    clearTimeout(listenerTimer);
-    if (unsubscribe) unsubscribe();
-    unsubscribe = null;
+    if (stopped || polling) return;
+    polling = true;
     let delay = POLL_FIRST_MS;
     const poll = async () => {
-      if (stopped) return;
+      if (stopped || !polling) return;
       try {
         const status = await fetchStatus(statusUrl);
+        if (!polling) return;
         onNotice(null);
         deliver(status, "polling");
         delay = Math.min(POLL_MAX_MS, delay * 1.5);
@@ -100,9 +113,9 @@ export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () =>
         onNotice("Нет связи с сервисом — пробуем снова...");
         delay = Math.min(POLL_MAX_MS, delay * 2);
       }
-      if (!stopped) pollTimer = setTimeout(poll, delay);
+      if (!stopped && polling) pollTimer = setTimeout(poll, delay);
     };
-    pollTimer = setTimeout(poll, 0);
+    poll();
   };
 
   let db;
@@ -116,20 +129,21 @@ export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () =>
   listenerTimer = setTimeout(startPolling, LISTENER_TIMEOUT_MS);
   unsubscribe = onSnapshot(
     doc(db, config.jobsCollection || "jobs", jobId),
-    { includeMetadataChanges: false },
     (snap) => {
       // Offline, the SDK answers from its empty cache: that is not news about the job.
       if (snap.metadata.fromCache && !snap.exists()) return;
       clearTimeout(listenerTimer);
+      stopPolling(); // the listener works: no need to poll
       onNotice(null);
       if (!snap.exists()) {
         deliver({ state: "FAILURE", progress: 0, status: NOT_FOUND, error: { code: "not_found", message: NOT_FOUND } }, "listener");
         return;
       }
-      deliver(statusFromDoc(snap.data()), "listener");
+      deliver({ ...statusFromDoc(snap.data()), filename: snap.get("filename") }, "listener");
     },
     (error) => {
       console.warn("Firestore listener failed, polling instead", error);
+      stopListening();
       startPolling();
     },
   );

@@ -1,5 +1,5 @@
 // Builds the result document from an analysis result (DOM nodes, never HTML strings).
-import { groupRecommendations, metaLines, scriptAsText } from "./export.js";
+import { groupRecommendations, keysHeading, metaLines, scriptAsText } from "./export.js";
 
 /** el("p", {class: "x"}, "text", child) -> an element. */
 export function el(tag, attrs = {}, ...children) {
@@ -59,7 +59,7 @@ export function renderResult(result, { copy }) {
   const keys = el(
     "section",
     { class: "card", "aria-labelledby": "h-keys" },
-    el("h2", { id: "h-keys" }, "5 ключей к успеху"),
+    el("h2", { id: "h-keys" }, keysHeading((result.keys || []).length)),
     el(
       "ol",
       { class: "keys", "data-testid": "keys" },
@@ -88,7 +88,7 @@ export function renderResult(result, { copy }) {
             "tr",
             {},
             COLUMNS.map(([field, label]) =>
-              el("td", { "data-label": label, class: `col-${field}` }, row[field] || (field === "time" ? "" : "—")),
+              el("td", { "data-label": label, class: `col-${field}` }, (row[field] || "").trim() || (field === "time" ? "" : "—")),
             ),
           ),
         ),
@@ -110,6 +110,6 @@ export function renderResult(result, { copy }) {
     ),
   );
 
-  const small = el("p", { class: "meta", "data-testid": "meta" }, metaLines(meta).join(" · "));
+  const small = el("p", { class: "meta", "data-testid": "meta" }, metaLines(meta, { translationNote: false }).join(" · "));
   return el("article", { class: "result" }, speech, keys, script, recommendations, small);
 }

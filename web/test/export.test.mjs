@@ -1,7 +1,7 @@
 // Unit tests of the pure parts of the page: `node --test web/test/` (run by tests/browser/test_web_units.py).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cueText, exportName, groupRecommendations, parseTimeRange, rowTimes, srtTimestamp, toMarkdown, toSrt } from "../src/export.js";
+import { cueText, exportName, keysHeading, groupRecommendations, parseTimeRange, rowTimes, srtTimestamp, toMarkdown, toSrt } from "../src/export.js";
 import { formatBytes, formatDuration, SpeedMeter } from "../src/format.js";
 import { checkDuration, checkFile, contentTypeOf } from "../src/validate.js";
 import { statusFromDoc } from "../src/live.js";
@@ -50,6 +50,7 @@ test("srt has one numbered cue per timed row", () => {
       "3\n00:01:02,000 --> 00:01:03,000\nФинал\n",
   );
   assert.equal(cueText({ text: " ", note: "", visual: "" }), "—");
+  assert.equal(cueText({ text: "a\n\n\nb", note: "", visual: "" }), "a\nb");
 });
 
 test("markdown holds every section and escapes table cells", () => {
@@ -62,6 +63,8 @@ test("markdown holds every section and escapes table cells", () => {
   assert.match(md, /^### Хук\n\n- Короче\.\n- Ярче\.$/m);
   assert.match(md, /Движок: офлайн-анализ \(whisper-base\)/);
   assert.match(md, /Длительность видео: 7 с/);
+  assert.match(md, /Язык речи: английский/);
+  assert.match(md, /^## 1 ключ к успеху$/m);
   const piped = toMarkdown({ ...result, script: [{ time: "0:00-0:01", visual: "a|b\nc", text: "", note: "" }] });
   assert.match(piped, /^\| 0:00-0:01 \| a\\\|b<br>c \|  \|  \|$/m);
 });
@@ -112,4 +115,11 @@ test("sizes, durations and speed read naturally", () => {
   assert.equal(meter.speed(), null);
   meter.add(1000, 500);
   assert.equal(meter.speed(), 2000);
+});
+
+test("the keys heading agrees with the count", () => {
+  assert.deepEqual([1, 2, 4, 5, 11, 21, 22].map(keysHeading), [
+    "1 ключ к успеху", "2 ключа к успеху", "4 ключа к успеху", "5 ключей к успеху",
+    "11 ключей к успеху", "21 ключ к успеху", "22 ключа к успеху",
+  ]);
 });

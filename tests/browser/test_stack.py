@@ -1,0 +1,333 @@
+"""The page against the whole local stack (emulators, the three functions, the page).
+
+Job documents written straight into the Firestore emulator show how the page
+follows and renders a job (fast, and independent of the analyzer); the end-to-end
+tests upload a generated video through the file input and wait for the real
+analysis (offline analyzer locally: 10-40 s per video).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from shared import jobs
+from shared.firestore_jobs import JobStore
+from shared.schema import AnalysisResult
+from shared.settings import get_settings
+from tests.browser.checks import check_markdown, check_rendered, check_srt
+from tests.browser.helpers import count_requests, screen, screenshot, wait_ready
+from tests.media import english_captioned
+
+pytestmark = [pytest.mark.browser, pytest.mark.emulators]
+
+ANALYSIS_TIMEOUT_MS = 180_000
+RECORD_PROGRESS = """
+window.__progress = { upload: [], analysis: [] };
+document.addEventListener("DOMContentLoaded", () => {
+  for (const [id, key] of [["upload-progress", "upload"], ["analysis-progress", "analysis"]]) {
+    const bar = document.getElementById(id);
+    new MutationObserver(() => window.__progress[key].push(Number(bar.value)))
+      .observe(bar, { attributes: true, attributeFilter: ["value"] });
+  }
+});
+"""
+
+# A result with what a renderer gets wrong: a pipe and a line break in a cell,
+# a row timed only by its `time` text, an empty on-screen text, categories repeated.
+SAMPLE_RESULT = AnalysisResult.model_validate(
+    {
+        "original": {
+            "transcription": "Three ways to cook rice.\nStep one: rinse it.",
+            "translation": "Три способа сварить рис.\nШаг первый: промойте его.",
+        },
+        "keys": [{"title": f"Ключ {i}", "description": f"Почему работает, пункт {i}."} for i in range(1, 6)],
+        "script": [
+            {"time": "0:00-0:02", "start_sec": 0.0, "end_sec": 2.0, "visual": "Крупный план | кастрюля",
+             "text": "ТРИ СПОСОБА", "note": "Голос: вопрос зрителю"},
+            {"time": "0:02-0:04", "start_sec": 2.0, "end_sec": 3.6, "visual": "Рис в миске",
+             "text": "", "note": "Звук воды\nи музыка"},
+            {"time": "0:04-0:08", "start_sec": None, "end_sec": None, "visual": "Финальный кадр",
+             "text": "Подпишись", "note": ""},
+        ],
+        "recommendations": [
+            {"category": "Хук", "text": "Начните с вопроса."},
+            {"category": "Звук", "text": "Добавьте тихую музыку."},
+            {"category": "Хук", "text": "Покажите результат в первую секунду."},
+        ],
+        "meta": {"engine": "offline", "model": "whisper-base", "duration_sec": 8.0, "language": "en"},
+    }
+).model_dump(mode="json")  # fmt: skip
+
+
+@pytest.fixture
+def store(stack_env) -> JobStore:
+    return JobStore(get_settings())
+
+
+def new_doc(now: datetime, **fields: Any) -> dict[str, Any]:
+    doc = jobs.new_job(
+        object_name="uploads/x",
+        filename="рецепт риса.mp4",
+        content_type="video/mp4",
+        size=1000,
+        language="ru",
+        now=now,
+        upload_expires_at=now + timedelta(minutes=15),
+        ttl=timedelta(days=7),
+    )
+    return {**doc, **fields}
+
+
+def open_job(page: Page, stack, job_id: str) -> None:
+    page.goto(f"{stack.web_url}/#job={job_id}")
+    wait_ready(page)
+
+
+def block_firestore(page: Page, stack) -> list[str]:
+    """Abort every request to the Firestore emulator: the listener cannot connect."""
+    blocked: list[str] = []
+
+    def abort(route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.context.route(lambda url: stack.firestore_host in url, abort)
+    return blocked
+
+
+def download(page: Page, button: str) -> str:
+    with page.expect_download() as info:
+        page.click(button)
+    return Path(info.value.path()).read_text(encoding="utf-8")
+
+
+def status_json(stack, job_id: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{stack.status_endpoint}{job_id}", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+# ---- jobs written straight into Firestore ----------------------------------------
+
+
+def test_live_progress_never_goes_back_and_result_renders(new_page, stack, store):
+    now = datetime.now(UTC)
+    job_id = jobs.new_job_id()
+    store.create(job_id, new_doc(now))
+    page = new_page()
+    open_job(page, stack, job_id)
+    page.wait_for_selector("#screen-analysis:not([hidden])")
+    ref = store.client.collection("jobs").document(job_id)
+
+    ref.update(
+        {
+            "state": "PROGRESS",
+            "progress": 40,
+            "stage": "transcribing",
+            "status": "Распознаём речь...",
+        }
+    )
+    page.wait_for_function(
+        "document.getElementById('analysis-status').textContent === 'Распознаём речь...'"
+    )
+    assert page.get_attribute("#analysis-progress", "value") == "40"
+    screenshot(page, "analysis")
+    # A redelivery starts over at a lower stage: the bar holds, the line follows.
+    ref.update({"progress": 10, "stage": "downloading", "status": "Получаем видео..."})
+    page.wait_for_function(
+        "document.getElementById('analysis-status').textContent === 'Получаем видео...'"
+    )
+    assert page.get_attribute("#analysis-progress", "value") == "40"
+    assert page.inner_text("#analysis-percent") == "40 %"
+
+    ref.update(jobs.success_update(SAMPLE_RESULT, datetime.now(UTC)))
+    page.wait_for_selector("#screen-result:not([hidden])")
+    assert page.get_attribute("#main", "data-source") == "listener"
+    check_rendered(page, SAMPLE_RESULT)
+    assert page.inner_text("#result-file") == "рецепт риса.mp4"
+    check_markdown(download(page, "#export-md"), SAMPLE_RESULT)
+    check_srt(download(page, "#export-srt"), SAMPLE_RESULT)
+    screenshot(page, "result-desktop")
+
+
+def test_polling_takes_over_when_the_listener_is_blocked(new_page, stack, store):
+    job_id = jobs.new_job_id()
+    store.create(job_id, new_doc(datetime.now(UTC), state="PROGRESS", progress=25, stage="measuring",
+                                 status="Измеряем монтаж, звук и текст в кадре..."))  # fmt: skip
+    page = new_page(phone=True)
+    blocked = block_firestore(page, stack)
+    statuses = count_requests(page, stack.status_endpoint)
+    open_job(page, stack, job_id)
+    page.wait_for_function(
+        "document.getElementById('analysis-status').textContent.startsWith('Измеряем')",
+        timeout=20_000,
+    )
+    assert page.get_attribute("#main", "data-source") == "polling"
+    assert blocked, "the page tried the Firestore emulator first"
+    store.client.collection("jobs").document(job_id).update(
+        jobs.success_update(SAMPLE_RESULT, datetime.now(UTC))
+    )
+    page.wait_for_selector("#screen-result:not([hidden])", timeout=30_000)
+    assert len(statuses) >= 2
+    check_rendered(page, SAMPLE_RESULT)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the result scrolls sideways on a phone ({width}px)"
+    screenshot(page, "result-phone")
+
+
+@pytest.mark.parametrize("blocked", [False, True], ids=["listener", "polling"])
+def test_failures_are_explained(new_page, stack, store, blocked: bool):
+    now = datetime.now(UTC)
+    failed, expired, unknown = jobs.new_job_id(), jobs.new_job_id(), jobs.new_job_id()
+    message = "Видео повреждено или загружено не полностью. Попробуйте загрузить его ещё раз."
+    store.create(failed, new_doc(now, **jobs.failure_update("corrupt_video", message, now)))
+    store.create(
+        expired, new_doc(now - timedelta(hours=3), upload_expires_at=now - timedelta(hours=2))
+    )
+    page = new_page()
+    if blocked:
+        block_firestore(page, stack)
+    cases = [
+        (failed, "corrupt_video", message, "Проверьте, что видео целиком воспроизводится"),
+        (expired, "upload_expired", "срок ссылки для загрузки истёк", "Загрузите видео заново"),
+        (unknown, "not_found", "Задача не найдена", "Загрузите видео заново"),
+    ]
+    for job_id, code, text, hint in cases:
+        open_job(page, stack, job_id)
+        page.wait_for_selector("#screen-error:not([hidden])", timeout=30_000)
+        assert page.get_attribute("#main", "data-error") == code
+        assert text in page.inner_text("#error-message")
+        assert hint in page.inner_text("#error-hint")
+        assert page.get_attribute("#main", "data-source") == ("polling" if blocked else "listener")
+        if not blocked:
+            screenshot(page, f"error-{code}")
+    # Start over without a reload.
+    page.click("#error-new")
+    assert screen(page) == "start"
+    assert page.evaluate("location.hash") == ""
+
+
+# ---- end to end: upload a generated video -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory):
+    return english_captioned(tmp_path_factory.mktemp("web-media"))
+
+
+def upload_through_page(
+    page: Page, stack, path: Path, throttle_bytes_per_sec: int | None = None
+) -> str:
+    """Pick the file in the page; returns the job id once the upload has started."""
+    page.add_init_script(RECORD_PROGRESS)
+    if throttle_bytes_per_sec:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 20, "downloadThroughput": -1,
+            "uploadThroughput": throttle_bytes_per_sec,
+        })  # fmt: skip
+    page.goto(stack.web_url)
+    wait_ready(page)
+    page.set_input_files("#file-input", str(path))
+    page.wait_for_function("location.hash.startsWith('#job=')")
+    return page.evaluate("location.hash").removeprefix("#job=")
+
+
+def test_upload_and_follow_live_then_export(new_page, stack, clip):
+    page = new_page()
+    uploads = count_requests(page, stack.upload_url_endpoint)
+    statuses = count_requests(page, stack.status_endpoint)
+    job_id = upload_through_page(
+        page, stack, clip.path, throttle_bytes_per_sec=clip.path.stat().st_size // 2
+    )
+    page.wait_for_selector("#screen-upload:not([hidden])")
+    page.wait_for_function("document.getElementById('upload-speed').textContent.includes('/с')")
+    screenshot(page, "upload")
+    page.wait_for_selector(
+        "#screen-result:not([hidden]), #screen-error:not([hidden])", timeout=ANALYSIS_TIMEOUT_MS
+    )
+    assert screen(page) == "result", page.inner_text("#screen-error")
+
+    progress = page.evaluate("window.__progress")
+    assert progress["upload"][-1] == 100
+    assert len(set(progress["upload"])) >= 3, f"the upload bar should move: {progress['upload']}"
+    analysis = progress["analysis"]
+    assert analysis == sorted(analysis), f"progress went backwards: {analysis}"
+    assert analysis[-1] > 0
+    assert uploads == [f"POST {stack.upload_url_endpoint}"]
+    assert page.get_attribute("#main", "data-source") == "listener"
+    assert statuses == [], "the listener was up long before the result: no polling"
+
+    status = status_json(stack, job_id)
+    assert status["state"] == "SUCCESS"
+    result = status["result"]
+    check_rendered(page, result)
+    check_markdown(download(page, "#export-md"), result)
+    check_srt(download(page, "#export-srt"), result)
+    screenshot(page, "e2e-result")
+
+    # A reload finds the result again (the URL and localStorage remember the job) ...
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector("#screen-result:not([hidden])")
+    check_rendered(page, result)
+    # ... and so does the recent list on the start screen.
+    page.click("#result-new")
+    item = page.locator(".recent-item", has_text=clip.path.name)
+    assert "готово" in item.inner_text()
+    screenshot(page, "start-recent")
+    item.click()
+    page.wait_for_selector("#screen-result:not([hidden])")
+
+
+def test_upload_then_poll_when_the_listener_is_blocked(new_page, stack, clip):
+    page = new_page(phone=True)
+    blocked = block_firestore(page, stack)
+    statuses = count_requests(page, stack.status_endpoint)
+    job_id = upload_through_page(page, stack, clip.path)
+    page.wait_for_selector(
+        "#screen-result:not([hidden]), #screen-error:not([hidden])", timeout=ANALYSIS_TIMEOUT_MS
+    )
+    assert screen(page) == "result", page.inner_text("#screen-error")
+    assert page.get_attribute("#main", "data-source") == "polling"
+    assert blocked and statuses
+    analysis = page.evaluate("window.__progress.analysis")
+    assert analysis == sorted(analysis), f"progress went backwards: {analysis}"
+    result = status_json(stack, job_id)["result"]
+    check_rendered(page, result)
+    check_srt(download(page, "#export-srt"), result)
+    check_markdown(download(page, "#export-md"), result)
+
+
+def test_cancel_stops_the_upload(new_page, stack, clip):
+    page = new_page()
+    # Slow enough that the upload is still running when we press cancel.
+    job_id = upload_through_page(
+        page, stack, clip.path, throttle_bytes_per_sec=clip.path.stat().st_size // 8
+    )
+    page.wait_for_selector("#screen-upload:not([hidden])")
+    page.wait_for_function("document.getElementById('upload-progress').value > 0")
+    page.click("#upload-cancel")
+    page.wait_for_selector("#screen-error:not([hidden])")
+    assert page.get_attribute("#main", "data-error") == "upload_cancelled"
+    assert page.is_visible("#error-retry")
+    assert status_json(stack, job_id)["state"] == "PENDING", "nothing was uploaded"
+    page.click("#error-new")
+    assert page.locator(".recent-item").count() == 0, "a cancelled upload is not a recent job"
+    assert screen(page) == "start"
