@@ -59,9 +59,10 @@ export function statusFromDoc(data, now = Date.now()) {
  * Calls onUpdate(status, source) on every change until the job ends, and
  * onNotice(text|null) about connection trouble. Returns stop().
  *
- * The listener goes first. If it has said nothing after a few seconds, polling
- * starts; the listener stays subscribed, and if it comes through later, polling
- * stops again. A listener error (e.g. permission denied) leaves polling alone.
+ * The listener goes first. If it has said nothing after a few seconds (or the SDK
+ * says it is offline), polling starts; the listener stays subscribed, and if it
+ * comes through later, polling stops again. After a listener error (e.g.
+ * permission denied) only polling is left.
  */
 export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () => {} }) {
   let stopped = false;
@@ -130,8 +131,12 @@ export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () =>
   unsubscribe = onSnapshot(
     doc(db, config.jobsCollection || "jobs", jobId),
     (snap) => {
-      // Offline, the SDK answers from its empty cache: that is not news about the job.
-      if (snap.metadata.fromCache && !snap.exists()) return;
+      // The SDK answers from its empty cache when it cannot reach the server:
+      // not news about the job, but a sign to poll without waiting any longer.
+      if (snap.metadata.fromCache && !snap.exists()) {
+        startPolling();
+        return;
+      }
       clearTimeout(listenerTimer);
       stopPolling(); // the listener works: no need to poll
       onNotice(null);
