@@ -26,6 +26,11 @@ def web_dist() -> Path:
     return WEB / "dist"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _page_is_built(web_dist: Path) -> None:
+    """Every browser test (and the stack's web server) needs web/dist."""
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -3,7 +3,6 @@ limits shown, keyboard access, files refused before anything is sent, start over
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -106,13 +105,3 @@ def test_page_without_config_says_so(new_page, static_site: StaticSite):
     page.wait_for_selector("#screen-error:not([hidden])")
     assert page.inner_text("#error-title") == "Страница не настроена"
     assert "config.json" in page.inner_text("#error-message")
-
-
-def test_node_unit_tests_of_the_page_pass():
-    """The page's pure functions (exports, checks, formats): web/test/*.test.mjs."""
-    web = Path(__file__).resolve().parents[2] / "web"
-    proc = subprocess.run(
-        ["node", "--test", "test/"], cwd=web, capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    assert "# fail 0" in proc.stdout

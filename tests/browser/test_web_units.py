@@ -1,0 +1,21 @@
+"""The page's pure functions (exports, checks, formats), tested with Node's own
+test runner: web/test/*.test.mjs. No browser needed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def test_node_unit_tests_of_the_page_pass():
+    """The page's pure functions (exports, checks, formats): web/test/*.test.mjs."""
+    web = Path(__file__).resolve().parents[2] / "web"
+    proc = subprocess.run(
+        ["node", "--test", "--test-reporter=tap", "test/"],
+        cwd=web,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "# fail 0" in proc.stdout
