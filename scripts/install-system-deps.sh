@@ -28,6 +28,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Node.js and npm build the web page (Debian's packages when none is installed).
+if ! command -v npm >/dev/null; then
+  echo "Installing Node.js and npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
 SDK=/usr/lib/google-cloud-sdk/platform
 need_emulators=()
 [ -x "$SDK/pubsub-emulator/bin/cloud-pubsub-emulator" ] || need_emulators+=(google-cloud-cli-pubsub-emulator)
