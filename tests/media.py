@@ -351,6 +351,44 @@ def webm_clip(out_dir: Path) -> Clip:
     )
 
 
+def rotated(src: Clip, out_dir: Path, degrees: int = -90) -> Clip:
+    """`src` stored turned on its side with a display matrix saying how to turn it back
+    (how phones store portrait video). Video only; a player shows the original."""
+    import av
+    import numpy as np
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"rotated{degrees}-{src.path.stem}.mp4"
+    k = round(degrees / 90) % 4  # the display turns stored frames by np.rot90(x, k)
+    with av.open(str(src.path)) as fin, av.open(str(path), "w") as fout:
+        vin = fin.streams.video[0]
+        width, height = (src.height, src.width) if k % 2 else (src.width, src.height)
+        vout = fout.add_stream("libx264", rate=vin.average_rate)
+        vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
+        vout.options = {"preset": "ultrafast", "crf": "23"}
+        vout.set_display_rotation(degrees)
+        for i, frame in enumerate(fin.decode(vin)):
+            stored = np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), -k))
+            out = av.VideoFrame.from_ndarray(stored, format="rgb24")
+            out.pts = i
+            out.time_base = 1 / vin.average_rate
+            for packet in vout.encode(out):
+                fout.mux(packet)
+        for packet in vout.encode():
+            fout.mux(packet)
+    return Clip(
+        path=path,
+        duration=src.duration,
+        width=src.width,
+        height=src.height,
+        fps=src.fps,
+        cuts=list(src.cuts),
+        captions=list(src.captions),
+        speech=[],
+        has_audio=False,
+    )
+
+
 def audio_only(out_dir: Path, suffix: str = ".m4a") -> Path:
     """An audio-only file (speech, no video stream)."""
     out_dir.mkdir(parents=True, exist_ok=True)

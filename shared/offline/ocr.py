@@ -26,10 +26,14 @@ if TYPE_CHECKING:
 
 LANGUAGES = "rus+eng"
 TIMEOUT_SEC = 8.0  # per keyframe
-OCR_SHORT_SIDE = 720  # keyframes are scaled so their short side is this (at most 2.5x up)
+OCR_SHORT_SIDE = 540  # keyframes are scaled so their short side is this (at most 2.5x up)
 WHITE_LEVEL = 200  # luma at or above: "white" caption pixels
 BLACK_LEVEL = 50  # luma at or below: "black" caption pixels
 PANEL_GAP = 40
+# Connected blobs of a mask bigger than this (share of the frame) are not letters.
+MAX_GLYPH_HEIGHT = 0.12
+MAX_GLYPH_WIDTH = 0.5
+MAX_GLYPH_AREA = 0.01
 
 MIN_WORD_CONF = 60.0
 MIN_LINE_CONF = 70.0
@@ -40,9 +44,10 @@ _CYR = re.compile(r"[\u0400-\u04FF]")
 _LAT = re.compile(r"[A-Za-z]")
 # Latin letters that look like Cyrillic ones (and back).
 LAT_TO_CYR = str.maketrans("aABcCeEHKkMoOpPTxXyY", "аАВсСеЕНКкМоОрРТхХуУ")
-CYR_TO_LAT = str.maketrans("аАВсСеЕНКкМоОрРТхХуУ", "aABcCeEHKkMoOpPTxXyY")
+# (Cyrillic "т" is how tesseract often reads a small-caps Latin "T".)
+CYR_TO_LAT = str.maketrans("аАВсСеЕНКкМоОрРТтхХуУ", "aABcCeEHKkMoOpPTTxXyY")
 _LAT_LOOKALIKES = set("aABcCeEHKkMoOpPTxXyY")
-_CYR_LOOKALIKES = set("аАВсСеЕНКкМоОрРТхХуУ")
+_CYR_LOOKALIKES = set("аАВсСеЕНКкМоОрРТтхХуУ")
 
 
 @dataclass
@@ -126,13 +131,32 @@ def prepare(gray: np.ndarray) -> tuple[np.ndarray, list[str], int]:
     import numpy as np
 
     h, w = gray.shape
-    light = np.where(gray >= WHITE_LEVEL, 0, 255).astype(np.uint8)
-    dark = np.where(gray <= BLACK_LEVEL, 0, 255).astype(np.uint8)
+    light = _clean_mask(gray >= WHITE_LEVEL)
+    dark = _clean_mask(gray <= BLACK_LEVEL)
     canvas = np.full((3 * h + 2 * PANEL_GAP, w), 255, np.uint8)
     for i, panel in enumerate((gray, light, dark)):
         y = i * (h + PANEL_GAP)
         canvas[y : y + h, :] = panel
     return canvas, ["frame", "light", "dark"], h + PANEL_GAP
+
+
+def _clean_mask(selected: np.ndarray) -> np.ndarray:
+    """Selected pixels drawn black on white, without blobs too big to be letters (solid
+    areas and boxes make tesseract's page layout call the whole region a picture)."""
+    import cv2
+    import numpy as np
+
+    h, w = selected.shape
+    fg = selected.astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    too_big = (
+        (stats[:, cv2.CC_STAT_HEIGHT] > MAX_GLYPH_HEIGHT * h)
+        | (stats[:, cv2.CC_STAT_WIDTH] > MAX_GLYPH_WIDTH * w)
+        | (stats[:, cv2.CC_STAT_AREA] > MAX_GLYPH_AREA * h * w)
+    )
+    too_big[0] = False  # background
+    keep = fg.astype(bool) & ~too_big[labels]
+    return np.where(keep, 0, 255).astype(np.uint8)
 
 
 def scale_for_ocr(width: int, height: int) -> tuple[int, int]:
