@@ -4,6 +4,7 @@ protocol (tests/fakes/gemini_server.py)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +13,13 @@ from devstack.stack import Ports, Stack
 from shared.schema import AnalysisResult
 from tests import media
 from tests.e2e.helpers import claims, object_exists, upload_file, wait_for_end
-from tests.fakes.gemini_server import FakeGemini, blocked_reply, error_reply
+from tests.fakes.gemini_server import (
+    FakeGemini,
+    answer_reply,
+    blocked_reply,
+    error_reply,
+    sample_answer,
+)
 
 pytestmark = pytest.mark.emulators
 
@@ -47,6 +54,9 @@ def clip(media_dir):
 
 def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     before = len(gemini.requests_to("generate"))
+    # A Gemini that follows the prompt: one row per measured shot, its own timings
+    # a little off (they drift); alignment puts the rows on the measured cuts.
+    gemini.push("generate", answer_reply(sample_answer(rows=len(clip.cuts) + 1, duration_sec=8.4)))
     job = upload_file(gemini_stack, clip.path, "video/mp4")
     final, _ = wait_for_end(job["status_url"])
     assert final["state"] == "SUCCESS", final
@@ -55,13 +65,16 @@ def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     assert result.meta.usage is not None and result.meta.usage.total_tokens
     # The script was aligned to the cuts measured offline: 4 shots with known cuts.
     assert result.meta.aligned_to_cuts
+    assert len(result.script) == len(clip.cuts) + 1
     starts = [row.start_sec for row in result.script]
     for cut in clip.cuts:
         assert any(abs(start - cut) < 0.15 for start in starts), (cut, starts)
     # The video went by reference (Files API), whole, not inline.
     generate = gemini.requests_to("generate")[before:]
     assert len(generate) == 1
-    assert "inlineData" not in str(generate[0].body)
+    sent = json.dumps(generate[0].json)
+    assert "inlineData" not in sent and "inline_data" not in sent
+    assert "fileData" in sent or "file_data" in sent
     assert any(f.received == clip.path.stat().st_size for f in gemini.uploaded_files())
     assert not object_exists(gemini_stack, job["object"]["name"])
 
