@@ -2,7 +2,7 @@
 
 Every generator writes into a folder it is given and returns a `Clip` that says what
 went into the file (cut points, captions, spoken sentences), so tests can compare
-what was measured with what is known. Generation is deterministic and cheap: small
+what was measured with what is known. Generation is deterministic (random sources get fixed seeds) and cheap: small
 frames unless a case needs more, `-preset ultrafast`.
 
     from tests.media import Part, Speech, make_clip
@@ -40,8 +40,8 @@ TEXTLESS_SOURCES = (
     "smptebars",
     "color=c=0x1f4e8c",
     "colorspectrum",
-    "sierpinski",
-    "cellauto",
+    "sierpinski=seed=7",
+    "cellauto=seed=7",
     "color=c=0xd9822b",
     "rgbtestsrc",
 )
@@ -232,7 +232,7 @@ def make_clip(
                 "-t",
                 f"{duration:.3f}",
                 "-i",
-                f"anoisesrc=r=48000:color=pink:amplitude={amp:.6f}",
+                f"anoisesrc=r=48000:color=pink:amplitude={amp:.6f}:seed=7",
             ]
             audio_labels.append(f"[{n_inputs}:a]")
             n_inputs += 1
@@ -305,7 +305,12 @@ def russian_speech(out_dir: Path) -> Clip:
         [
             Part("color=c=0x202a44", 2.5, caption="Привет! Три способа"),
             Part("mandelbrot", 2.5),
-            Part("sierpinski", 3.0, caption="Подпишись на канал", caption_style="dark_on_light"),
+            Part(
+                "sierpinski=seed=7",
+                3.0,
+                caption="Подпишись на канал",
+                caption_style="dark_on_light",
+            ),
         ],
         speech=[Speech(RU_SENTENCE, "ru", at=0.3)],
     )
@@ -327,8 +332,8 @@ def textless(out_dir: Path) -> Clip:
     return make_clip(
         out_dir / "textless.mp4",
         [
-            Part("cellauto", 1.5),
-            Part("sierpinski", 1.5),
+            Part("cellauto=seed=7", 1.5),
+            Part("sierpinski=seed=7", 1.5),
             Part("mandelbrot", 1.5),
             Part("rgbtestsrc", 1.5),
             Part("colorspectrum", 1.5),

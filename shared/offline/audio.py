@@ -22,7 +22,7 @@ STEP_SEC = 0.1  # gating step: 400 ms blocks with 75 % overlap
 BLOCK_STEPS = 4
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
-MAX_SPEECH_SEC = 20 * 60  # speech audio kept for Whisper (64 KB a second)
+MAX_SPEECH_SEC = 10 * 60  # speech audio kept for Whisper (64 KB a second); the rest is not heard
 
 
 class LoudnessMeter:
@@ -165,6 +165,7 @@ class AudioCollector:
         self._speech_samples = 0
         self._offset_samples = round(offset * SPEECH_RATE)
         self.frames = 0
+        self.capped = False  # True when speech past MAX_SPEECH_SEC was not kept
 
     def feed(self, frame) -> None:  # av.AudioFrame, or None to flush
         for out in self._speech_rs.resample(frame):
@@ -178,9 +179,11 @@ class AudioCollector:
 
     def _keep_speech(self, samples: np.ndarray) -> None:
         room = MAX_SPEECH_SEC * SPEECH_RATE - self._speech_samples
-        if room <= 0:
+        if samples.shape[0] > room:
+            self.capped = True
+            samples = samples[: max(0, room)]
+        if not samples.shape[0]:
             return
-        samples = samples[:room]
         self._speech.append(samples.copy())
         self._speech_samples += samples.shape[0]
 

@@ -78,7 +78,8 @@ class Measurements:
     true_peak_dbtp: float | None = None  # 4x oversampled peak
     versions: dict[str, str] = field(default_factory=dict)
     # What limited the measurement: "truncated" (decoding stopped before the stated
-    # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable".
+    # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable",
+    # "speech_capped" (only the first audio.MAX_SPEECH_SEC were transcribed).
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -230,6 +230,8 @@ def measure(
         has_audio = collector is not None and collector.frames > 0
         if collector is not None:
             audio16k, lufs, true_peak = collector.finish()
+            if collector.capped:
+                warnings.append("speech_capped")
             if has_audio:
                 regions = speech_mod.voice_regions(audio16k)
                 if with_speech and regions:

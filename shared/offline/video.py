@@ -90,7 +90,7 @@ class ShotScanner:
         from scenedetect import FrameTimecode
         from scenedetect.common import Timecode
 
-        pts = frame.pts if frame.pts is not None else None
+        pts = frame.pts
         if pts is None:
             t = self.frames / self.fps
             rel_pts = round(t / self.time_base)
