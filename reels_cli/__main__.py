@@ -15,7 +15,6 @@ import shutil
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,8 @@ TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".
 class Bar:
     """One progress line on a terminal; plain lines when not a terminal."""
 
-    def __init__(self, stream: Any = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
         self.tty = stream.isatty()
         self.last = ""
 
@@ -41,9 +40,11 @@ class Bar:
             cols = shutil.get_terminal_size((100, 20)).columns
             self.stream.write("\r" + line[: cols - 1].ljust(cols - 1))
             self.stream.flush()
-        elif label != self.last:
-            self.stream.write(line + "\n")
-        self.last = label
+        else:  # a log: one line per stage, and per tenth of an upload
+            key = f"{label.split(' ')[0]} {int(fraction * 10)}"
+            if key != self.last:
+                self.stream.write(line + "\n")
+            self.last = key
 
     def done(self) -> None:
         if self.tty:
@@ -54,19 +55,34 @@ def content_type_for(path: Path) -> str:
     return TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "video/mp4"
 
 
-def _chunks(path: Path, bar: Bar, total: int) -> Iterator[bytes]:
-    sent, start = 0, time.monotonic()
-    with path.open("rb") as f:
-        while chunk := f.read(256 * 1024):
-            sent += len(chunk)
-            speed = sent / max(time.monotonic() - start, 1e-6)
-            left = (total - sent) / speed if speed else 0
-            bar.show(
-                sent / total,
-                f"Загрузка {sent / 1e6:.1f}/{total / 1e6:.1f} МБ, "
-                f"{speed / 1e6:.1f} МБ/с, осталось {left:.0f} с",
-            )
-            yield chunk
+class ProgressReader:
+    """The file as a PUT body with a known length (no chunked encoding), reporting
+    bytes sent, speed and time left as requests reads it."""
+
+    def __init__(self, path: Path, bar: Bar) -> None:
+        self.file = path.open("rb")
+        self.total = path.stat().st_size
+        self.sent = 0
+        self.start = time.monotonic()
+        self.bar = bar
+
+    def __len__(self) -> int:
+        return self.total
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.file.read(size if size and size > 0 else 256 * 1024)
+        self.sent += len(chunk)
+        speed = self.sent / max(time.monotonic() - self.start, 1e-6)
+        left = (self.total - self.sent) / speed if speed else 0
+        self.bar.show(
+            self.sent / max(self.total, 1),
+            f"Загрузка {self.sent / 1e6:.1f}/{self.total / 1e6:.1f} МБ, "
+            f"{speed / 1e6:.1f} МБ/с, осталось {left:.0f} с",
+        )
+        return chunk
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def analyze(path: Path, api: str, language: str, timeout: float, bar: Bar) -> dict[str, Any]:
@@ -86,10 +102,17 @@ def analyze(path: Path, api: str, language: str, timeout: float, bar: Bar) -> di
         error = body.get("error", {})
         raise SystemExit(_fail(error.get("message") or answer.text, error.get("code")))
     upload = body["upload"]
-    headers = {**upload["headers"], "Content-Length": str(size)}
-    put = requests.request(
-        upload["method"], upload["url"], data=_chunks(path, bar, size), headers=headers, timeout=600
-    )
+    body_reader = ProgressReader(path, bar)
+    try:
+        put = requests.request(
+            upload["method"],
+            upload["url"],
+            data=body_reader,
+            headers=upload["headers"],
+            timeout=600,
+        )
+    finally:
+        body_reader.close()
     if put.status_code >= 300:
         raise SystemExit(_fail(f"Загрузка не удалась: HTTP {put.status_code} {put.text[:200]}"))
     deadline = time.monotonic() + timeout
