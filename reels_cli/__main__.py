@@ -28,7 +28,7 @@ class Bar:
 
     def __init__(self, stream: Any = None) -> None:
         self.stream = stream or sys.stderr
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
         self.last = ""
 
     def show(self, fraction: float, label: str) -> None:
