@@ -7,7 +7,9 @@ from typing import Any
 
 from flask import Request, Response
 
+from shared import logs
 from shared.messages import error_message
+from shared.settings import Settings
 
 
 def json_response(
@@ -44,3 +46,17 @@ def with_cors(response: Response, headers: dict[str, str]) -> Response:
     for key, value in headers.items():
         response.headers[key] = value
     return response
+
+
+def begin(
+    request: Request, settings: Settings, method: str
+) -> tuple[dict[str, str], Response | None]:
+    """What both HTTP functions do first: the trace for logs, CORS, the preflight and
+    the method check. Returns the CORS headers, and the answer when it ends here."""
+    logs.set_trace(request.headers.get("X-Cloud-Trace-Context"), settings.google_cloud_project)
+    cors = cors_headers(request, settings.allowed_origins, f"{method}, OPTIONS")
+    if request.method == "OPTIONS":
+        return cors, with_cors(Response(status=204), cors)
+    if request.method != method:
+        return cors, with_cors(error_response(405, "method_not_allowed"), cors)
+    return cors, None

@@ -9,7 +9,7 @@ from flask import Request, Response
 
 from shared import jobs, logs
 from shared.firestore_jobs import JobStore
-from shared.http import cors_headers, error_response, json_response, with_cors
+from shared.http import begin, error_response, json_response, with_cors
 from shared.settings import get_settings
 
 _store: JobStore | None = None
@@ -25,12 +25,9 @@ def _jobs() -> JobStore:
 @functions_framework.http
 def status(request: Request) -> Response:
     settings = get_settings()
-    logs.set_trace(request.headers.get("X-Cloud-Trace-Context"), settings.google_cloud_project)
-    cors = cors_headers(request, settings.allowed_origins, "GET, OPTIONS")
-    if request.method == "OPTIONS":
-        return with_cors(Response(status=204), cors)
-    if request.method != "GET":
-        return with_cors(error_response(405, "method_not_allowed"), cors)
+    cors, early = begin(request, settings, "GET")
+    if early is not None:
+        return early
     job_id = request.args.get("job_id") or request.path.rstrip("/").rsplit("/", 1)[-1]
     try:
         doc = _jobs().get(job_id) if jobs.is_job_id(job_id) else None

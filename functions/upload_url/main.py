@@ -7,7 +7,7 @@ from flask import Request, Response
 
 from shared import logs
 from shared.firestore_jobs import JobStore
-from shared.http import cors_headers, error_response, json_response, with_cors
+from shared.http import begin, error_response, json_response, with_cors
 from shared.settings import get_settings
 from shared.storage import Storage
 from shared.uploads import create_upload
@@ -27,12 +27,9 @@ def _adapters() -> tuple[JobStore, Storage]:
 @functions_framework.http
 def upload_url(request: Request) -> Response:
     settings = get_settings()
-    logs.set_trace(request.headers.get("X-Cloud-Trace-Context"), settings.google_cloud_project)
-    cors = cors_headers(request, settings.allowed_origins, "POST, OPTIONS")
-    if request.method == "OPTIONS":
-        return with_cors(Response(status=204), cors)
-    if request.method != "POST":
-        return with_cors(error_response(405, "method_not_allowed"), cors)
+    cors, early = begin(request, settings, "POST")
+    if early is not None:
+        return early
     store, storage = _adapters()
     try:
         status, body = create_upload(

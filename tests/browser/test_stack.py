@@ -25,6 +25,7 @@ from shared.schema import AnalysisResult
 from shared.settings import get_settings
 from tests.browser.checks import check_markdown, check_rendered, check_srt
 from tests.browser.helpers import count_requests, screen, screenshot, wait_ready
+from tests.factories import job_doc
 from tests.media import english_captioned
 
 pytestmark = [pytest.mark.browser, pytest.mark.emulators]
@@ -74,17 +75,7 @@ def store(stack_env) -> JobStore:
 
 
 def new_doc(now: datetime, **fields: Any) -> dict[str, Any]:
-    doc = jobs.new_job(
-        object_name="uploads/x",
-        filename="рецепт риса.mp4",
-        content_type="video/mp4",
-        size=1000,
-        language="ru",
-        now=now,
-        upload_expires_at=now + timedelta(minutes=15),
-        ttl=timedelta(days=7),
-    )
-    return {**doc, **fields}
+    return job_doc(now, **{"filename": "рецепт риса.mp4", **fields})
 
 
 def open_job(page: Page, stack, job_id: str) -> None:

@@ -11,6 +11,7 @@ from shared import jobs
 from shared.firestore_jobs import JobStore
 from shared.settings import get_settings
 from shared.storage import Storage
+from tests.factories import job_doc
 
 
 class Clock:
@@ -23,20 +24,7 @@ class Clock:
 
 def new_pending(store: JobStore) -> str:
     job_id = jobs.new_job_id()
-    now = datetime.now(UTC)
-    store.create(
-        job_id,
-        jobs.new_job(
-            object_name=f"uploads/{job_id}",
-            filename="a.mp4",
-            content_type="video/mp4",
-            size=1,
-            language="ru",
-            now=now,
-            upload_expires_at=now + timedelta(minutes=15),
-            ttl=timedelta(days=7),
-        ),
-    )
+    store.create(job_id, job_doc(object_name=f"uploads/{job_id}"))
     return job_id
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from tfconfig import ROOT, TF_DIR, TfConfig, block, load_hcl, ref
 
-from shared import jobs
 from shared.settings import Settings
+from tests.factories import job_doc
 
 FUNCTIONS = ("upload_url", "analyze", "status")
 
@@ -411,16 +411,7 @@ def test_firestore_native_database_with_ttl_on_jobs(tf: TfConfig) -> None:
 
 def test_ttl_field_is_the_timestamp_jobs_are_written_with() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    doc = jobs.new_job(
-        object_name="uploads/x",
-        filename="a.mp4",
-        content_type="video/mp4",
-        size=1,
-        language="auto",
-        now=now,
-        upload_expires_at=now + timedelta(minutes=15),
-        ttl=timedelta(days=7),
-    )
+    doc = job_doc(now)
     assert doc["expires_at"] == now + timedelta(days=7)  # a datetime: a Firestore timestamp
 
 

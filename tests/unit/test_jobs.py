@@ -2,23 +2,13 @@ from datetime import UTC, datetime, timedelta
 
 from shared import jobs
 from shared.jobs import ClaimDecision, State
+from tests.factories import job_doc
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def make_doc(**over):
-    doc = jobs.new_job(
-        object_name="uploads/x",
-        filename="a.mp4",
-        content_type="video/mp4",
-        size=10,
-        language="ru",
-        now=NOW,
-        upload_expires_at=NOW + timedelta(minutes=15),
-        ttl=timedelta(days=7),
-    )
-    doc.update(over)
-    return doc
+    return job_doc(NOW, **over)
 
 
 def test_job_ids_are_unguessable_and_recognised():
