@@ -43,8 +43,9 @@ def packages(tmp_path_factory):
 def test_package_is_self_contained(packages, name):
     pkg = packages[name]
     assert (pkg / "main.py").is_file() and (pkg / "shared" / "jobs.py").is_file()
-    requirements = (pkg / "requirements.txt").read_text().split()
-    assert requirements and all("==" in line for line in requirements if not line.startswith("#"))
+    lines = (pkg / "requirements.txt").read_text().splitlines()
+    requirements = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert requirements and all("==" in line for line in requirements)
     assert not list(pkg.rglob("__pycache__"))
     # -I: isolated mode, no PYTHONPATH, no user site, no current repo on the path
     out = subprocess.run(
