@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps web run test lint format package deploy bench dead-letters tf-fmt clean
+.PHONY: deps system-deps python-deps web run test lint format package deploy bench dead-letters demo tf-fmt clean
 
 deps: system-deps python-deps web
 
@@ -44,6 +44,10 @@ bench: deps
 
 tf-fmt:
 	$(PY) tools/terraform_fmt.py -recursive terraform/
+
+# With `make run` going in another terminal: analyse a generated sample reel.
+demo:
+	$(PY) -m devstack demo
 
 dead-letters:
 	$(PY) -m devstack dead-letters

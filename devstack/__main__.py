@@ -65,7 +65,9 @@ Reels Scripter is running on 127.0.0.1 (analysis: {engine})
   project          {stack.project}
   logs             {stack.logs_dir}
 
-Try it:  .venv/bin/python -m reels_cli path/to/video.mp4
+Try it:  open {stack.web_url} and drop a video, or in another terminal
+         make demo                                  (a generated sample reel)
+         .venv/bin/python -m reels_cli your-video.mp4
 Dead letters:  .venv/bin/python -m devstack dead-letters
 Ctrl-C stops everything.
 """,
@@ -107,6 +109,12 @@ def dead_letters(_: argparse.Namespace) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    from devstack.demo import main as run_demo
+
+    return run_demo(args.api)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +124,9 @@ def main() -> int:
     sub.add_parser("dead-letters", help="show dead-lettered messages").set_defaults(
         func=dead_letters
     )
+    p_demo = sub.add_parser("demo", help="analyse a generated sample reel on the running stack")
+    p_demo.add_argument("--api", default=None)
+    p_demo.set_defaults(func=demo)
     args = parser.parse_args()
     return int(args.func(args))
 

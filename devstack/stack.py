@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from functools import partial
@@ -167,6 +169,9 @@ class Stack:
         return self
 
     def _start(self) -> None:
+        # A fresh start: no objects or logs from an earlier run (the project id is new too).
+        for stale in (self.workdir / "gcs", self.logs_dir):
+            shutil.rmtree(stale, ignore_errors=True)
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         write_signing_key(self.workdir / "signing-key.json", self.project)
         pubsub = PubSubEmulator(self.ports.pubsub, log_dir=self.logs_dir)
@@ -277,7 +282,11 @@ class Stack:
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        urllib.request.urlopen(request, timeout=10).close()
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:  # 409: it exists already
+                raise
 
     def web_config(self) -> dict[str, Any]:
         return {

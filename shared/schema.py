@@ -84,9 +84,11 @@ class AnalysisResult(AiAnswer):
 
 
 def format_timecode(seconds: float) -> str:
-    """0-based seconds as M:SS (the script's time format)."""
-    total = max(0, round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
+    """Seconds as M:SS, or M:SS.s when not a whole second (cuts rarely are)."""
+    tenths = max(0, round(seconds * 10))
+    minutes, rest = divmod(tenths, 600)
+    whole, tenth = divmod(rest, 10)
+    return f"{minutes}:{whole:02d}" + (f".{tenth}" if tenth else "")
 
 
 def format_range(start: float, end: float) -> str:

@@ -437,7 +437,12 @@ def test_align_one_to_one_takes_the_measured_times() -> None:
     aligned = align_to_shots(rows, SHOTS)
     assert aligned.method == "one_to_one"
     assert spans(aligned.rows) == SHOTS
-    assert [r.time for r in aligned.rows] == ["0:00-0:02", "0:02-0:05", "0:05-0:06", "0:06-0:10"]
+    assert [r.time for r in aligned.rows] == [
+        "0:00-0:02",
+        "0:02-0:05",
+        "0:05-0:06.5",
+        "0:06.5-0:10",
+    ]
     assert [r.visual for r in aligned.rows] == ["a", "b", "c", "d"]
 
 
