@@ -83,7 +83,9 @@ class Process:
 
     def start(self, timeout: float = 90.0) -> Process:
         if not port_is_free(self.port):
-            raise RuntimeError(f"{self.name}: port {self.port} is already in use")
+            raise RuntimeError(
+                f"{self.name}: port {self.port} is already in use (is another `make run` going?)"
+            )
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self._proc = subprocess.Popen(
