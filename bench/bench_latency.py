@@ -1,9 +1,10 @@
 """Latency of the local pipeline's plumbing (not the analysis itself):
 
 - finalize -> analysis start: from the moment the signed PUT returned (the
-  object is final) to the analyze function's `claim: run` log line;
-- result -> visible: from the `job succeeded` log line to the first status
-  answer (polled every 20 ms) and the first Firestore snapshot showing SUCCESS.
+  object is final) to the claim (the job's `started_at`);
+- result -> visible: from the moment the result was written (`finished_at`) to
+  the first status answer showing it (polled every 20 ms) and to the first
+  Firestore snapshot showing it.
 
     .venv/bin/python bench/bench_latency.py [--jobs 5]
 """
@@ -17,7 +18,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 import requests
@@ -27,14 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from devstack.stack import Ports, Stack  # noqa: E402
 from tests import media  # noqa: E402
-from tests.e2e.helpers import analyze_log, request_upload  # noqa: E402
-
-
-def log_time(lines: list[dict], message: str) -> float:
-    for line in lines:
-        if line.get("message") == message:
-            return datetime.fromisoformat(line["time"]).timestamp()
-    raise LookupError(message)
+from tests.e2e.helpers import request_upload  # noqa: E402
 
 
 def one_job(stack: Stack, clip: Path) -> tuple[float, float, float]:
@@ -65,11 +58,11 @@ def one_job(stack: Stack, clip: Path) -> tuple[float, float, float]:
         time.sleep(0.02)
     done.wait(30)
     watch.unsubscribe()
-    lines = analyze_log(stack, job["job_id"])
-    started = log_time(lines, "claim: run")
-    succeeded = log_time(lines, "job succeeded")
-    assert seen_status is not None and seen_snapshot, "job did not finish"
-    return started - finalized, seen_status - succeeded, seen_snapshot[0] - succeeded
+    doc = db.collection("jobs").document(job["job_id"]).get().to_dict()
+    assert doc["state"] == "SUCCESS" and seen_status is not None and seen_snapshot, doc
+    started = doc["started_at"].timestamp()
+    written = doc["finished_at"].timestamp()
+    return started - finalized, seen_status - written, seen_snapshot[0] - written
 
 
 def main() -> None:
