@@ -27,7 +27,12 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
-    s = Stack(ports=Ports.free(), project=f"reels-test-{os.getpid()}", workdir=workdir)
+    s = Stack(
+        ports=Ports.free(),
+        project=f"reels-test-{os.getpid()}",
+        workdir=workdir,
+        extra_env={"ANALYZER": "offline"},  # whatever a developer's .env says
+    )
     try:
         s.start()
     except MissingDependency as exc:

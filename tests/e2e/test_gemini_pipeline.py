@@ -37,6 +37,7 @@ def gemini_stack(gemini, tmp_path_factory) -> Iterator[Stack]:
         project="reels-gemini-test",
         workdir=tmp_path_factory.mktemp("gemini-stack"),
         extra_env={
+            "ANALYZER": "gemini",
             "GEMINI_API_KEY": gemini.api_key,
             "GEMINI_BASE_URL": gemini.base_url,
             "GEMINI_RETRIES": "0",  # each delivery makes one call: Pub/Sub does the retrying
