@@ -137,6 +137,7 @@ def test_live_progress_never_goes_back_and_result_renders(new_page, stack, store
         "document.getElementById('analysis-status').textContent === 'Распознаём речь...'"
     )
     assert page.get_attribute("#analysis-progress", "value") == "40"
+    page.wait_for_timeout(500)  # let the bar's 0.3 s width transition finish
     screenshot(page, "analysis")
     # A redelivery starts over at a lower stage: the bar holds, the line follows.
     ref.update({"progress": 10, "stage": "downloading", "status": "Получаем видео..."})
