@@ -11,6 +11,7 @@ import pytest
 from shared.schema import AnalysisResult
 from tests import media
 from tests.e2e.helpers import (
+    analyze_log,
     claims,
     object_exists,
     publish_finalize,
@@ -71,6 +72,14 @@ def test_video_reaches_success_via_status_and_listener(stack, media_dir, monkeyp
 
     assert not object_exists(stack, obj["name"])
     assert claims(stack, job["job_id"]) == ["run"]
+
+    # One structured log line per stage, in the shape Cloud Logging reads.
+    lines = [line for line in analyze_log(stack, job["job_id"]) if "job_id" in line]
+    assert all(line["severity"] == "INFO" and line["job_id"] == job["job_id"] for line in lines)
+    timed = {line["stage"]: line["duration_ms"] for line in lines if "duration_ms" in line}
+    assert {"download", "probe", "analyze"} <= set(timed)
+    assert all(ms >= 0 for ms in timed.values())
+    assert [line["stage"] for line in lines][-2:] == ["done", "cleanup"]
 
 
 def test_duplicate_notifications_run_one_analysis(stack, media_dir):
