@@ -208,36 +208,31 @@ class PublicStatus:
 
 
 def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
-    """The seed's status shape, derived from a job document."""
+    """The seed's status shape, derived from a job document.
+
+    Two states are derived rather than stored: a PENDING job whose upload window
+    closed long ago, and a PROGRESS job nobody has touched for STALE_AFTER, both
+    read as FAILURE so no client waits forever."""
     state = State(doc.get("state", State.PENDING.value))
     progress = max(0, min(100, int(doc.get("progress", 0))))
     status = doc.get("status") or stage_message(doc.get("stage", "pending"))
-    if state is State.PENDING:
-        deadline = doc.get("upload_expires_at")
-        if deadline is not None and now > deadline + UPLOAD_GRACE:
-            message = error_message("upload_expired")
-            return PublicStatus(
-                State.FAILURE,
-                progress,
-                message,
-                error={"code": "upload_expired", "message": message},
-            )
-    if state is State.PROGRESS:
-        updated = doc.get("updated_at")
-        if updated is not None and now > updated + STALE_AFTER:
-            message = error_message("analysis_stalled")
-            return PublicStatus(
-                State.FAILURE,
-                progress,
-                message,
-                error={"code": "analysis_stalled", "message": message},
-            )
+
+    def failed(code: str) -> PublicStatus:
+        error = {"code": code, "message": error_message(code)}
+        return PublicStatus(State.FAILURE, progress, error["message"], error=error)
+
+    if state is State.PENDING and _older(doc.get("upload_expires_at"), now, UPLOAD_GRACE):
+        return failed("upload_expired")
+    if state is State.PROGRESS and _older(doc.get("updated_at"), now, STALE_AFTER):
+        return failed("analysis_stalled")
     if state is State.SUCCESS:
         return PublicStatus(state, 100, status, result=doc.get("result"))
     if state is State.FAILURE:
-        error = doc.get("error") or {
-            "code": "analysis_failed",
-            "message": error_message("analysis_failed"),
-        }
-        return PublicStatus(state, progress, error["message"], error=error)
+        if not doc.get("error"):
+            return failed("analysis_failed")
+        return PublicStatus(state, progress, doc["error"]["message"], error=doc["error"])
     return PublicStatus(state, progress, status)
+
+
+def _older(moment: datetime | None, now: datetime, age: timedelta) -> bool:
+    return moment is not None and now > moment + age
