@@ -118,6 +118,19 @@ class JobStore:
         _, update = self._in_transaction(job_id, body)
         return update is not None
 
+    def renew(self, job_id: str, token: str) -> bool:
+        """The heartbeat: extend this worker's lease; False if it lost the claim."""
+        lease = timedelta(seconds=self.settings.claim_lease_sec)
+
+        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            if not jobs.holds_claim(doc, token):
+                return None
+            assert doc is not None
+            return jobs.renew_update(doc, self.clock(), lease)
+
+        _, update = self._in_transaction(job_id, body)
+        return update is not None
+
     def release(self, job_id: str, token: str) -> bool:
         def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
             if not jobs.holds_claim(doc, token):

@@ -6,8 +6,9 @@ A job document lives in the `jobs` collection under an unguessable id. Its life:
                                                     \\-> FAILURE
 
 A claim ties the job to one object generation and one worker (a random token)
-for a lease; a duplicate delivery sees the claim and never runs a second
-analysis, and a worker that died is replaced once its lease has run out.
+for a lease that the living worker keeps renewing; a duplicate delivery sees the
+claim and never runs a second analysis, and a worker that died is replaced once
+its lease has run out.
 """
 
 from __future__ import annotations
@@ -179,6 +180,11 @@ def failure_update(code: str, message: str, now: datetime) -> dict[str, Any]:
         "finished_at": now,
         "updated_at": now,
     }
+
+
+def renew_update(doc: dict[str, Any], now: datetime, lease: timedelta) -> dict[str, Any]:
+    """Push the lease forward (the worker's heartbeat)."""
+    return {"claim": {**doc["claim"], "lease_until": now + lease}}
 
 
 def release_update(now: datetime) -> dict[str, Any]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -67,7 +69,31 @@ class Pipeline:
             if decision is jobs.ClaimDecision.BUSY:
                 raise RetryLater(f"job {job_id} is claimed by another worker")
             assert doc is not None
-            return self._run(job_id, token, event, doc)
+            with self._heartbeat(job_id, token):
+                return self._run(job_id, token, event, doc)
+
+    @contextmanager
+    def _heartbeat(self, job_id: str, token: str) -> Iterator[None]:
+        """Renew the claim's lease every third of it while this worker lives, so a
+        worker that died is taken over within one lease, however long a job runs."""
+        stop = threading.Event()
+        interval = self.settings.claim_lease_sec / 3
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                try:
+                    if not self.store.renew(job_id, token):
+                        return
+                except Exception as exc:  # a missed beat is survivable; the next may work
+                    logs.warning(f"lease renewal failed: {exc!r}", stage="heartbeat")
+
+        thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=5)
 
     def _run(self, job_id: str, token: str, event: FinalizeEvent, doc: dict) -> Outcome:
         s = self.settings

@@ -60,7 +60,9 @@ class Settings(BaseSettings):
     google_cloud_location: str = "us-central1"
 
     # Delivery
-    claim_lease_sec: int = Field(600, ge=1)
+    claim_lease_sec: int = Field(
+        90, ge=1, description="A claim's lease; the worker renews it every third of it."
+    )
     max_attempts: int = Field(5, ge=1)
     log_level: str = "INFO"
 

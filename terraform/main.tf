@@ -10,8 +10,9 @@ locals {
   # Pub/Sub's push deadline (600 s, its maximum) must stay above it.
   analyze_timeout_sec = 540
   push_ack_deadline   = 600
-  # A crashed attempt's claim on a job expires shortly after its timeout.
-  claim_lease_sec = local.analyze_timeout_sec + 30
+  # A job's claim lease: the living worker renews it every third of it, so a
+  # crashed attempt is taken over by a redelivery within this many seconds.
+  claim_lease_sec = 90
 
   upload_prefix = "uploads/"
   use_api_key   = var.analyzer == "gemini_api_key"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import requests
@@ -107,3 +108,18 @@ def test_signed_url_uploads_to_the_bucket(stack_env):
     info = storage.info(name)
     assert info is not None and info.size == 10 and info.content_type == "video/mp4"
     storage.delete(name)
+
+
+def test_heartbeat_keeps_a_live_worker_s_claim_and_a_dead_one_is_taken_over(stack_env):
+    from shared.pipeline import Pipeline
+
+    settings = get_settings().model_copy(update={"claim_lease_sec": 2})
+    store = JobStore(settings)
+    job_id = new_pending(store)
+    assert store.claim(job_id, generation="1", token="alive")[0] is jobs.ClaimDecision.RUN
+    pipeline = Pipeline(settings, store, Storage(settings))
+    with pipeline._heartbeat(job_id, "alive"):
+        time.sleep(3.5)  # well past one lease: only the renewals keep it
+        assert store.claim(job_id, generation="1", token="dup")[0] is jobs.ClaimDecision.BUSY
+    time.sleep(2.5)  # the worker "died": no more beats
+    assert store.claim(job_id, generation="1", token="next")[0] is jobs.ClaimDecision.RUN

@@ -99,7 +99,9 @@ def test_max_attempts_setting_matches_the_delivery_limit(tf: TfConfig) -> None:
     env = tf.locals["analyze_env"]
     assert env["MAX_ATTEMPTS"] == ref("tostring(var.max_delivery_attempts)")
     assert env["CLAIM_LEASE_SEC"] == ref("tostring(local.claim_lease_sec)")
-    assert tf.locals["claim_lease_sec"] == ref("local.analyze_timeout_sec + 30")
+    # Renewed by the worker's heartbeat: short enough that a crashed attempt is
+    # taken over long before Pub/Sub's delivery attempts run out.
+    assert tf.locals["claim_lease_sec"] < 600
 
 
 # ---- functions --------------------------------------------------------------

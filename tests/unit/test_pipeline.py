@@ -55,6 +55,9 @@ class MemoryStore:
         self.docs[job_id].update(jobs.failure_update(code, message, datetime.now(UTC)))
         return True
 
+    def renew(self, job_id: str, token: str) -> bool:
+        return jobs.holds_claim(self.docs[job_id], token)
+
     def release(self, job_id: str, token: str) -> bool:
         self.docs[job_id].update(jobs.release_update(datetime.now(UTC)))
         return True
