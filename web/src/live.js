@@ -11,6 +11,9 @@ const POLL_MAX_MS = 10000;
 // As in shared/jobs.py: a job still PENDING this long after its upload URL expired never got its video.
 const UPLOAD_GRACE_MS = 60 * 60 * 1000;
 const UPLOAD_EXPIRED = "Видео так и не было загружено: срок ссылки для загрузки истёк. Загрузите видео заново.";
+// As in shared/jobs.py: a job still PROGRESS with no update for this long lost its worker.
+const STALE_MS = 60 * 60 * 1000;
+const STALLED = "Анализ прервался и не завершился. Загрузите видео ещё раз.";
 const NOT_FOUND = "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.";
 const FAILED = "Не удалось проанализировать видео. Попробуйте ещё раз.";
 
@@ -45,6 +48,12 @@ export function statusFromDoc(data, now = Date.now()) {
     const deadline = toMillis(data.upload_expires_at);
     if (deadline !== null && now > deadline + UPLOAD_GRACE_MS) {
       return { state: "FAILURE", progress, status: UPLOAD_EXPIRED, error: { code: "upload_expired", message: UPLOAD_EXPIRED } };
+    }
+  }
+  if (state === "PROGRESS") {
+    const updated = toMillis(data.updated_at);
+    if (updated !== null && now > updated + STALE_MS) {
+      return { state: "FAILURE", progress, status: STALLED, error: { code: "analysis_stalled", message: STALLED } };
     }
   }
   if (state === "SUCCESS") return { state, progress: 100, status: data.status || "Готово!", result: data.result };

@@ -102,6 +102,12 @@ test("job documents map to the status endpoint's shape", () => {
   assert.deepEqual(statusFromDoc(fresh, now), { state: "PENDING", progress: 0, status: "Ожидаем" });
   assert.equal(statusFromDoc({ state: "SUCCESS", progress: 90, result: { a: 1 } }).progress, 100);
   assert.equal(statusFromDoc({ state: "FAILURE", progress: 40 }).error.code, "analysis_failed");
+  const hourAgo = new Date(now - 61 * 60 * 1000).toISOString();
+  const abandoned = statusFromDoc({ state: "PROGRESS", progress: 40, updated_at: hourAgo }, now);
+  assert.equal(abandoned.state, "FAILURE");
+  assert.equal(abandoned.error.code, "analysis_stalled");
+  const working = { state: "PROGRESS", progress: 40, updated_at: new Date(now).toISOString(), status: "x" };
+  assert.equal(statusFromDoc(working, now).state, "PROGRESS");
   assert.equal(statusFromDoc({ state: "PROGRESS", progress: 140, status: "x" }).progress, 100);
 });
 
