@@ -289,11 +289,17 @@ class Stack:
                 raise
 
     def web_config(self) -> dict[str, Any]:
+        """The page's config.json: the functions' addresses and the same limits
+        the functions enforce (environment, .env, then this stack's overrides)."""
+        from shared.settings import Settings
+
+        overrides = {key.lower(): value for key, value in self.extra_env.items()}
+        limits = Settings(**{k: v for k, v in overrides.items() if k in Settings.model_fields})
         return {
             "uploadUrlEndpoint": self.upload_url_endpoint,
             "statusEndpoint": self.status_endpoint,
-            "maxFileSizeMb": int(self.extra_env.get("MAX_FILE_SIZE_MB", 100)),
-            "maxVideoDurationSec": int(self.extra_env.get("MAX_VIDEO_DURATION_SEC", 180)),
+            "maxFileSizeMb": limits.max_file_size_mb,
+            "maxVideoDurationSec": limits.max_video_duration_sec,
             "allowedTypes": ["video/mp4", "video/quicktime", "video/webm"],
             "jobsCollection": "jobs",
             "firebase": {
