@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from shared.settings import Settings
 
 
+# Contended transactions are retried by the client; past this they raise, and the
+# caller's error reaches Pub/Sub, which delivers again.
+TRANSACTION_ATTEMPTS = 10
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -64,7 +69,7 @@ class JobStore:
                 tx.update(ref, update)
             return before, update
 
-        return run(self.client.transaction())
+        return run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
     def claim(
         self, job_id: str, *, generation: str, token: str

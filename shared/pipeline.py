@@ -16,9 +16,10 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from shared import jobs, logs
 from shared.analysis import Analyzer, make_analyzer
@@ -37,6 +38,37 @@ class Outcome(StrEnum):
     FAILURE = "failure"
     IGNORED = "ignored"  # not an upload object, or the job already ended
     ORPHAN = "orphan"  # an upload object no job asked for: deleted
+
+
+@dataclass
+class Claim:
+    """This worker's hold on one job. Its writes go one at a time, so the heartbeat
+    and the work never contend for the same document."""
+
+    store: JobStore
+    job_id: str
+    token: str
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def advance(self, stage: str) -> bool:
+        with self.lock:
+            return self.store.advance(self.job_id, self.token, stage)
+
+    def renew(self) -> bool:
+        with self.lock:
+            return self.store.renew(self.job_id, self.token)
+
+    def succeed(self, result: dict[str, Any]) -> bool:
+        with self.lock:
+            return self.store.succeed(self.job_id, self.token, result)
+
+    def fail(self, code: str, message: str) -> bool:
+        with self.lock:
+            return self.store.fail(self.job_id, self.token, code, message)
+
+    def release(self) -> bool:
+        with self.lock:
+            return self.store.release(self.job_id, self.token)
 
 
 @dataclass
@@ -69,11 +101,12 @@ class Pipeline:
             if decision is jobs.ClaimDecision.BUSY:
                 raise RetryLater(f"job {job_id} is claimed by another worker")
             assert doc is not None
-            with self._heartbeat(job_id, token):
-                return self._run(job_id, token, event, doc)
+            claim = Claim(self.store, job_id, token)
+            with self._heartbeat(claim):
+                return self._run(claim, event, doc)
 
     @contextmanager
-    def _heartbeat(self, job_id: str, token: str) -> Iterator[None]:
+    def _heartbeat(self, claim: Claim) -> Iterator[None]:
         """Renew the claim's lease every third of it while this worker lives, so a
         worker that died is taken over within one lease, however long a job runs."""
         stop = threading.Event()
@@ -82,12 +115,12 @@ class Pipeline:
         def beat() -> None:
             while not stop.wait(interval):
                 try:
-                    if not self.store.renew(job_id, token):
+                    if not claim.renew():
                         return
                 except Exception as exc:  # a missed beat is survivable; the next may work
                     logs.warning(f"lease renewal failed: {exc!r}", stage="heartbeat")
 
-        thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)
+        thread = threading.Thread(target=beat, name=f"heartbeat-{claim.job_id[:8]}", daemon=True)
         thread.start()
         try:
             yield
@@ -95,11 +128,14 @@ class Pipeline:
             stop.set()
             thread.join(timeout=5)
 
-    def _run(self, job_id: str, token: str, event: FinalizeEvent, doc: dict) -> Outcome:
+    def _run(self, claim: Claim, event: FinalizeEvent, doc: dict) -> Outcome:
         s = self.settings
 
         def progress(stage: str) -> None:
-            self.store.advance(job_id, token, stage)
+            try:
+                claim.advance(stage)
+            except Exception as exc:  # progress is for show: never fail a job over it
+                logs.warning(f"progress not written: {exc!r}", stage=stage)
             logs.info(f"stage {stage}", stage=stage)
 
         workdir = Path(tempfile.mkdtemp(prefix="reels-"))
@@ -133,19 +169,19 @@ class Pipeline:
                     info, language=doc.get("language") or "ru", progress=progress
                 )
             checked = AnalysisResult.model_validate(result.model_dump(mode="json"))
-            if not self.store.succeed(job_id, token, checked.model_dump(mode="json")):
+            if not claim.succeed(checked.model_dump(mode="json")):
                 logs.warning("lost the claim before writing the result", stage="done")
                 return Outcome.IGNORED
             logs.info("job succeeded", stage="done", engine=checked.meta.engine)
             self._delete(event)
             return Outcome.SUCCESS
         except PermanentError as exc:
-            return self._fail(job_id, token, event, exc.code, exc.user_message, str(exc))
+            return self._fail(claim, event, exc.code, exc.user_message, str(exc))
         except TransientError as exc:
-            return self._retry_or_fail(job_id, token, event, doc, exc, exc.code)
+            return self._retry_or_fail(claim, event, doc, exc, exc.code)
         except Exception as exc:  # a bug or an outage we did not foresee: retry, bounded
             logs.error(f"unexpected error: {exc!r}", stage="analyze")
-            return self._retry_or_fail(job_id, token, event, doc, exc, "analysis_failed")
+            return self._retry_or_fail(claim, event, doc, exc, "analysis_failed")
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -162,26 +198,20 @@ class Pipeline:
             raise PermanentError("file_too_large", max_mb=self.settings.max_file_size_mb)
 
     def _fail(
-        self, job_id: str, token: str, event: FinalizeEvent, code: str, message: str, detail: str
+        self, claim: Claim, event: FinalizeEvent, code: str, message: str, detail: str
     ) -> Outcome:
-        self.store.fail(job_id, token, code, message)
+        claim.fail(code, message)
         logs.warning(f"job failed: {detail}", stage="failed", code=code)
         self._delete(event)
         return Outcome.FAILURE
 
     def _retry_or_fail(
-        self,
-        job_id: str,
-        token: str,
-        event: FinalizeEvent,
-        doc: dict,
-        exc: Exception,
-        code: str,
+        self, claim: Claim, event: FinalizeEvent, doc: dict, exc: Exception, code: str
     ) -> Outcome:
         attempts = int(doc.get("attempts", 0))
         if attempts >= self.settings.max_attempts:
-            return self._fail(job_id, token, event, code, error_message(code), f"gave up: {exc}")
-        self.store.release(job_id, token)
+            return self._fail(claim, event, code, error_message(code), f"gave up: {exc}")
+        claim.release()
         logs.warning(
             f"transient failure, attempt {attempts} of {self.settings.max_attempts}: {exc}",
             stage="retry",
