@@ -222,10 +222,8 @@ def clip(tmp_path_factory: pytest.TempPathFactory):
     return english_captioned(tmp_path_factory.mktemp("web-media"))
 
 
-def upload_through_page(
-    page: Page, stack, path: Path, throttle_bytes_per_sec: int | None = None
-) -> str:
-    """Pick the file in the page; returns the job id once the upload has started."""
+def pick_file(page: Page, stack, path: Path, throttle_bytes_per_sec: int | None = None) -> None:
+    """Open the page and pick the file through the file input."""
     page.add_init_script(RECORD_PROGRESS)
     if throttle_bytes_per_sec:
         cdp = page.context.new_cdp_session(page)
@@ -237,6 +235,13 @@ def upload_through_page(
     page.goto(stack.web_url)
     wait_ready(page)
     page.set_input_files("#file-input", str(path))
+
+
+def upload_through_page(
+    page: Page, stack, path: Path, throttle_bytes_per_sec: int | None = None
+) -> str:
+    """Pick the file in the page; returns the job id once the upload has started."""
+    pick_file(page, stack, path, throttle_bytes_per_sec)
     page.wait_for_function("location.hash.startsWith('#job=')")
     return page.evaluate("location.hash").removeprefix("#job=")
 
@@ -327,10 +332,17 @@ def test_cancel_stops_the_upload(new_page, stack, clip):
 def test_interrupted_upload_is_explained(new_page, stack, clip):
     page = new_page()
     page.context.route(lambda url: f"/{stack.bucket}/" in url, lambda route: route.abort())
-    upload_through_page(page, stack, clip.path)
+    uploads = count_requests(page, stack.upload_url_endpoint)
+    # The aborted PUT fails at once, so the job id may be in the URL for less than
+    # a frame: wait for the error itself, not for the hash.
+    pick_file(page, stack, clip.path)
     page.wait_for_selector("#screen-error:not([hidden])")
     assert page.get_attribute("#main", "data-error") == "upload_interrupted"
     assert "Проверьте подключение к интернету" in page.inner_text("#error-hint")
+    assert uploads == [f"POST {stack.upload_url_endpoint}"], "a URL was asked for"
+    assert page.evaluate("location.hash") == "", "a job never uploaded is not kept in the URL"
+    page.click("#error-new")
+    assert page.locator(".recent-item").count() == 0, "nor in the recent list"
     screenshot(page, "error-upload-interrupted")
 
 
