@@ -302,6 +302,8 @@ class Stack:
             "maxVideoDurationSec": limits.max_video_duration_sec,
             "allowedTypes": ["video/mp4", "video/quicktime", "video/webm"],
             "jobsCollection": "jobs",
+            # 1.5 heartbeats: a live listener hears from a running job more often.
+            "listenerSilenceSec": round(limits.claim_lease_sec / 3 * 1.5),
             "firebase": {
                 "projectId": self.project,
                 "apiKey": "local-emulator-key",

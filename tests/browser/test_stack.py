@@ -9,9 +9,11 @@ analysis (offline analyzer locally: 10-40 s per video).
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from shared.schema import AnalysisResult
 from shared.settings import get_settings
 from tests.browser.checks import check_markdown, check_rendered, check_srt
 from tests.browser.helpers import count_requests, screen, screenshot, wait_ready
+from tests.browser.tcp_proxy import CuttableProxy
 from tests.factories import job_doc
 from tests.media import english_captioned
 
@@ -180,6 +183,68 @@ def test_polling_takes_over_when_the_listener_is_blocked(new_page, stack, store)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the result scrolls sideways on a phone ({width}px)"
     screenshot(page, "result-phone")
+
+
+def test_polling_covers_a_connection_dropped_mid_job(new_page, stack, store):
+    """The listener's connection drops while the job runs, without an error the SDK
+    would notice: polling carries on, and stops once the listener is back."""
+    job_id = jobs.new_job_id()
+    store.create(job_id, new_doc(datetime.now(UTC), state="PROGRESS", progress=25,
+                                 stage="measuring", status="Измеряем монтаж..."))  # fmt: skip
+    ref = store.client.collection("jobs").document(job_id)
+    page = new_page()
+    with CuttableProxy("127.0.0.1", stack.ports.firestore) as proxy, heartbeat(ref, every=1.0):
+
+        def through_proxy(route) -> None:
+            config = route.fetch().json()
+            emulator = {"host": "127.0.0.1", "port": proxy.port}
+            # Heartbeats every second here: a listener silent for 4 s has lost them.
+            route.fulfill(json={**config, "firestoreEmulator": emulator, "listenerSilenceSec": 4})
+
+        page.route("**/config.json", through_proxy)
+        statuses = count_requests(page, stack.status_endpoint)
+        open_job(page, stack, job_id)
+        page.wait_for_function("document.getElementById('main').dataset.source === 'listener'")
+        page.wait_for_timeout(6000)
+        assert statuses == [], "no polling while the listener hears the heartbeat"
+
+        proxy.cut()
+        ref.update({"progress": 40, "stage": "transcribing", "status": "Распознаём речь..."})
+        page.wait_for_function(
+            "document.getElementById('analysis-status').textContent === 'Распознаём речь...'",
+            timeout=30_000,
+        )
+        assert page.get_attribute("#main", "data-source") == "polling"
+        assert statuses, "the page asked the status endpoint"
+
+        proxy.restore()
+        page.wait_for_function(
+            "document.getElementById('main').dataset.source === 'listener'", timeout=90_000
+        )
+        polled = len(statuses)
+        page.wait_for_timeout(3000)
+        assert len(statuses) <= polled + 1, "polling stopped once the listener was back"
+        ref.update(jobs.success_update(SAMPLE_RESULT, datetime.now(UTC)))
+        page.wait_for_selector("#screen-result:not([hidden])", timeout=30_000)
+        check_rendered(page, SAMPLE_RESULT)
+
+
+@contextmanager
+def heartbeat(ref, every: float) -> Iterator[None]:
+    """Touch the job document like a worker's lease heartbeat does."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            ref.update({"claim.lease_until": datetime.now(UTC) + timedelta(seconds=90)})
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @pytest.mark.parametrize("blocked", [False, True], ids=["listener", "polling"])

@@ -5,7 +5,12 @@ import { initializeApp } from "firebase/app";
 import { connectFirestoreEmulator, doc, getFirestore, onSnapshot } from "firebase/firestore";
 import { fetchStatus, PageError } from "./api.js";
 
+// The listener's first answer is due within this; after that, a running job's
+// document changes at least every claim_lease_sec / 3 (the worker's heartbeat,
+// 30 s by default), so a listener silent for longer may have lost its connection
+// without knowing it yet: poll until it speaks again. Overridable in config.json.
 const LISTENER_TIMEOUT_MS = 5000;
+const LISTENER_SILENCE_SEC = 45;
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 10000;
 // As in shared/jobs.py: a job still PENDING this long after its upload URL expired never got its video.
@@ -68,10 +73,12 @@ export function statusFromDoc(data, now = Date.now()) {
  * Calls onUpdate(status, source) on every change until the job ends, and
  * onNotice(text|null) about connection trouble. Returns stop().
  *
- * The listener goes first. If it has said nothing after a few seconds (or the SDK
- * says it is offline), polling starts; the listener stays subscribed, and if it
- * comes through later, polling stops again. After a listener error (e.g.
- * permission denied) only polling is left.
+ * The listener goes first. Polling starts when the listener has said nothing a
+ * few seconds after subscribing, when the SDK says it answers from its cache
+ * (offline), or when it has been silent longer than the worker's heartbeat allows
+ * (a connection dropped mid-job that the SDK has not noticed). The listener stays
+ * subscribed, and once it speaks again polling stops. After a listener error
+ * (e.g. permission denied) only polling is left.
  */
 export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () => {} }) {
   let stopped = false;
@@ -136,18 +143,25 @@ export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () =>
     startPolling();
     return stop;
   }
-  listenerTimer = setTimeout(startPolling, LISTENER_TIMEOUT_MS);
+  const silenceMs = 1000 * (Number(config.listenerSilenceSec) || LISTENER_SILENCE_SEC);
+  const watch = (ms) => {
+    clearTimeout(listenerTimer);
+    listenerTimer = setTimeout(startPolling, ms);
+  };
+  watch(LISTENER_TIMEOUT_MS);
   unsubscribe = onSnapshot(
     doc(db, config.jobsCollection || "jobs", jobId),
+    { includeMetadataChanges: true },
     (snap) => {
-      // The SDK answers from its empty cache when it cannot reach the server:
-      // not news about the job, but a sign to poll without waiting any longer.
-      if (snap.metadata.fromCache && !snap.exists()) {
+      if (snap.metadata.fromCache) {
+        // The SDK cannot reach the server and answers from its cache: no news
+        // about the job, but a sign to poll until the listener is live again.
+        clearTimeout(listenerTimer);
         startPolling();
         return;
       }
-      clearTimeout(listenerTimer);
-      stopPolling(); // the listener works: no need to poll
+      watch(silenceMs);
+      stopPolling(); // the listener is live: no need to poll
       onNotice(null);
       if (!snap.exists()) {
         deliver({ state: "FAILURE", progress: 0, status: NOT_FOUND, error: { code: "not_found", message: NOT_FOUND } }, "listener");
