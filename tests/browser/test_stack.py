@@ -126,6 +126,9 @@ def test_live_progress_never_goes_back_and_result_renders(new_page, stack, store
     page = new_page()
     open_job(page, stack, job_id)
     page.wait_for_selector("#screen-analysis:not([hidden])")
+    # The Firestore emulator can drop a change written while a listen is being set
+    # up (seen under load: the next change arrives); write once the listener spoke.
+    page.wait_for_function("document.getElementById('main').dataset.source === 'listener'")
     ref = store.client.collection("jobs").document(job_id)
 
     ref.update(
