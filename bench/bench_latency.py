@@ -25,8 +25,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devstack import media  # noqa: E402
 from devstack.stack import Ports, Stack  # noqa: E402
-from tests import media  # noqa: E402
 from tests.e2e.helpers import request_upload  # noqa: E402
 
 

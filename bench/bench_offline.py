@@ -34,9 +34,9 @@ CACHE = ROOT / ".local" / "bench-media"
 
 def _child(path: str) -> None:
     """Runs in the fresh process: analyze one clip, print a JSON line."""
-    from shared.analysis import VideoInfo
-    from shared.offline import OfflineAnalyzer
-    from shared.offline.model import get_model
+    from shared.analyzers.offline import OfflineAnalyzer
+    from shared.core.video import VideoInfo
+    from shared.measure.model import get_model
 
     t0 = time.perf_counter()
     get_model()
@@ -96,7 +96,7 @@ def main() -> int:
         _child(args.child)
         return 0
 
-    from tests.media import bench_clip, require_tools
+    from devstack.media import bench_clip, require_tools
 
     if missing := require_tools():
         print(f"missing tools: {', '.join(missing)}", file=sys.stderr)

@@ -16,7 +16,7 @@ DEMO_DIR = ROOT / ".local" / "demo"
 
 
 def sample_reel() -> Path:
-    from tests.media import Part, Speech, make_clip
+    from devstack.media import Part, Speech, make_clip
 
     path = DEMO_DIR / "demo-reel.mp4"
     if not path.exists():

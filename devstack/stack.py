@@ -291,7 +291,7 @@ class Stack:
     def web_config(self) -> dict[str, Any]:
         """The page's config.json: the functions' addresses and the same limits
         the functions enforce (environment, .env, then this stack's overrides)."""
-        from shared.settings import Settings
+        from shared.core.settings import Settings
 
         overrides = {key.lower(): value for key, value in self.extra_env.items()}
         limits = Settings(**{k: v for k, v in overrides.items() if k in Settings.model_fields})

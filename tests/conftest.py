@@ -46,7 +46,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture
 def stack_env(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
     """This process's environment pointed at the stack (for adapters in tests)."""
-    from shared.settings import get_settings
+    from shared.core.settings import get_settings
 
     for key, value in stack.function_env().items():
         monkeypatch.setenv(key, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared import jobs
+from shared.core import jobs
 
 
 def job_doc(now: datetime | None = None, **fields: Any) -> dict[str, Any]:

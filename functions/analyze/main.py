@@ -10,12 +10,11 @@ from __future__ import annotations
 import functions_framework
 from cloudevents.http import CloudEvent
 
-from shared import logs
-from shared.events import Ignored, parse_pubsub_envelope
-from shared.firestore_jobs import JobStore
-from shared.pipeline import Pipeline
-from shared.settings import get_settings
-from shared.storage import Storage
+from shared.adapters import logs
+from shared.core.events import Ignored, parse_pubsub_envelope
+from shared.core.settings import get_settings
+from shared.orchestration.analyze import Pipeline
+from shared.orchestration.wiring import make_pipeline
 
 _pipeline: Pipeline | None = None
 
@@ -24,15 +23,17 @@ def _get_pipeline() -> Pipeline:
     global _pipeline
     if _pipeline is None:
         settings = get_settings()
-        _pipeline = Pipeline(settings, JobStore(settings), Storage(settings))
+        logs.configure(settings.log_level)
+        _pipeline = make_pipeline(settings)
     return _pipeline
 
 
 @functions_framework.cloud_event
 def analyze(cloud_event: CloudEvent) -> None:
+    pipeline = _get_pipeline()
     event = parse_pubsub_envelope(cloud_event.data)
     if isinstance(event, Ignored):
         logs.info(f"ignored event: {event.reason}", stage="event", event_id=cloud_event["id"])
         return
-    outcome = _get_pipeline().handle(event)
+    outcome = pipeline.handle(event)
     logs.info(f"event handled: {outcome}", stage="event", object=event.name)

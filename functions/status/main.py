@@ -7,18 +7,22 @@ from datetime import UTC, datetime
 import functions_framework
 from flask import Request, Response
 
-from shared import jobs, logs
-from shared.firestore_jobs import JobStore
-from shared.http import begin, error_response, json_response, with_cors
-from shared.settings import get_settings
+from shared.adapters import logs
+from shared.adapters.firestore_jobs import FirestoreJobStore
+from shared.adapters.http import begin, error_response, json_response, with_cors
+from shared.core import jobs
+from shared.core.messages import ErrorCode
+from shared.core.settings import get_settings
 
-_store: JobStore | None = None
+_store: FirestoreJobStore | None = None
 
 
-def _jobs() -> JobStore:
+def _jobs() -> FirestoreJobStore:
     global _store
     if _store is None:
-        _store = JobStore(get_settings())
+        settings = get_settings()
+        logs.configure(settings.log_level)
+        _store = FirestoreJobStore(settings)
     return _store
 
 
@@ -33,9 +37,9 @@ def status(request: Request) -> Response:
         doc = _jobs().get(job_id) if jobs.is_job_id(job_id) else None
     except Exception as exc:
         logs.error(f"status failed: {exc!r}", stage="status", job_id=job_id)
-        return with_cors(error_response(500, "internal"), cors)
+        return with_cors(error_response(500, ErrorCode.INTERNAL), cors)
     if doc is None:
-        return with_cors(error_response(404, "not_found"), cors)
+        return with_cors(error_response(404, ErrorCode.NOT_FOUND), cors)
     body = jobs.public_status(doc, datetime.now(UTC)).to_json()
     response = json_response(body, headers={"Cache-Control": "no-store"})
     return with_cors(response, cors)

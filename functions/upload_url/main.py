@@ -5,23 +5,23 @@ from __future__ import annotations
 import functions_framework
 from flask import Request, Response
 
-from shared import logs
-from shared.firestore_jobs import JobStore
-from shared.http import begin, error_response, json_response, with_cors
-from shared.settings import get_settings
-from shared.storage import Storage
-from shared.uploads import create_upload
+from shared.adapters import logs
+from shared.adapters.http import begin, error_response, json_response, with_cors
+from shared.core.messages import ErrorCode
+from shared.core.settings import get_settings
+from shared.orchestration.uploads import Uploads
+from shared.orchestration.wiring import make_uploads
 
-_store: JobStore | None = None
-_storage: Storage | None = None
+_uploads: Uploads | None = None
 
 
-def _adapters() -> tuple[JobStore, Storage]:
-    global _store, _storage
-    if _store is None or _storage is None:
+def _get_uploads() -> Uploads:
+    global _uploads
+    if _uploads is None:
         settings = get_settings()
-        _store, _storage = JobStore(settings), Storage(settings)
-    return _store, _storage
+        logs.configure(settings.log_level)
+        _uploads = make_uploads(settings)
+    return _uploads
 
 
 @functions_framework.http
@@ -30,12 +30,9 @@ def upload_url(request: Request) -> Response:
     cors, early = begin(request, settings, "POST")
     if early is not None:
         return early
-    store, storage = _adapters()
     try:
-        status, body = create_upload(
-            request.get_json(silent=True), settings=settings, store=store, storage=storage
-        )
+        status, body = _get_uploads().create(request.get_json(silent=True))
     except Exception as exc:  # an outage: say so in Russian, log the cause
         logs.error(f"upload_url failed: {exc!r}", stage="upload_url")
-        return with_cors(error_response(500, "internal"), cors)
+        return with_cors(error_response(500, ErrorCode.INTERNAL), cors)
     return with_cors(json_response(body, status), cors)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from devstack.media import too_long
 from tests.browser.conftest import StaticSite
 from tests.browser.helpers import count_requests, screen, screenshot, wait_ready
-from tests.media import too_long
 
 pytestmark = pytest.mark.browser
 

@@ -21,15 +21,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from shared import jobs
-from shared.firestore_jobs import JobStore
-from shared.schema import AnalysisResult
-from shared.settings import get_settings
+from devstack.media import english_captioned
+from shared.adapters.firestore_jobs import FirestoreJobStore
+from shared.core import jobs
+from shared.core.schema import AnalysisResult
+from shared.core.settings import get_settings
 from tests.browser.checks import check_markdown, check_rendered, check_srt
 from tests.browser.helpers import count_requests, screen, screenshot, wait_ready
 from tests.browser.tcp_proxy import CuttableProxy
 from tests.factories import job_doc
-from tests.media import english_captioned
 
 pytestmark = [pytest.mark.browser, pytest.mark.emulators]
 
@@ -73,8 +73,8 @@ SAMPLE_RESULT = AnalysisResult.model_validate(
 
 
 @pytest.fixture
-def store(stack_env) -> JobStore:
-    return JobStore(get_settings())
+def store(stack_env) -> FirestoreJobStore:
+    return FirestoreJobStore(get_settings())
 
 
 def new_doc(now: datetime, **fields: Any) -> dict[str, Any]:

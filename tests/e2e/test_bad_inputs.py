@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import media
+from devstack import media
 from tests.e2e.helpers import object_exists, put_file, request_upload, upload_file, wait_for_end
 
 pytestmark = pytest.mark.emulators

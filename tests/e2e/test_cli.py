@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from devstack import media
 from reels_cli.__main__ import main, render
-from tests import media
 
 pytestmark = pytest.mark.emulators
 

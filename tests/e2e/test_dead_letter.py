@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared import jobs
-from shared.firestore_jobs import JobStore
-from shared.settings import get_settings
+from shared.adapters.firestore_jobs import FirestoreJobStore
+from shared.core import jobs
+from shared.core.settings import get_settings
 from tests.e2e.helpers import claims, publish_finalize
 from tests.factories import job_doc
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.emulators
 
 def test_undeliverable_notification_lands_in_dead_letters(stack_env):
     stack = stack_env
-    store = JobStore(get_settings())
+    store = FirestoreJobStore(get_settings())
     job_id = jobs.new_job_id()
     name = f"uploads/{job_id}"
     # A job held by a worker whose lease outlives every redelivery: each delivery

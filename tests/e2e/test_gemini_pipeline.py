@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from devstack import media
 from devstack.stack import Ports, Stack
-from shared.schema import AnalysisResult
-from tests import media
+from shared.core.schema import AnalysisResult
 from tests.e2e.helpers import claims, object_exists, upload_file, wait_for_end
 from tests.fakes.gemini_server import (
     FakeGemini,

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from shared.schema import AnalysisResult
-from tests import media
+from devstack import media
+from shared.core.schema import AnalysisResult
 from tests.e2e.helpers import (
     analyze_log,
     claims,

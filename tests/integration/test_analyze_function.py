@@ -12,9 +12,9 @@ from cloudevents.conversion import to_binary, to_structured
 from cloudevents.http import CloudEvent
 from functions_framework import create_app
 
-from shared import jobs
-from shared.settings import get_settings
-from shared.storage import Storage
+from shared.adapters.storage import GcsStorage
+from shared.core import jobs
+from shared.core.settings import get_settings
 
 SOURCE = Path(__file__).resolve().parents[2] / "functions" / "analyze" / "main.py"
 
@@ -73,7 +73,7 @@ def test_garbage_body_does_not_crash_the_function(client):
 
 
 def test_an_upload_object_no_job_asked_for_is_deleted(client, stack_env):
-    storage = Storage(get_settings())
+    storage = GcsStorage(get_settings())
     for name in (f"uploads/{jobs.new_job_id()}", "uploads/not-a-job-id"):
         blob = storage.client.bucket(stack_env.bucket).blob(name)
         blob.upload_from_string(b"data", content_type="video/mp4")

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from shared import jobs
-from shared.firestore_jobs import JobStore
-from shared.settings import get_settings
-from shared.storage import Storage
+from shared.adapters.firestore_jobs import FirestoreJobStore
+from shared.adapters.storage import GcsStorage
+from shared.core import jobs
+from shared.core.settings import get_settings
 from tests.factories import job_doc
 
 
@@ -23,14 +23,14 @@ class Clock:
         return self.now
 
 
-def new_pending(store: JobStore) -> str:
+def new_pending(store: FirestoreJobStore) -> str:
     job_id = jobs.new_job_id()
     store.create(job_id, job_doc(object_name=f"uploads/{job_id}"))
     return job_id
 
 
 def test_one_claim_wins_among_concurrent_deliveries(stack_env):
-    store = JobStore(get_settings())
+    store = FirestoreJobStore(get_settings())
     job_id = new_pending(store)
     decisions: list[jobs.ClaimDecision] = []
     contended: list[Exception] = []
@@ -57,7 +57,7 @@ def test_one_claim_wins_among_concurrent_deliveries(stack_env):
 
 def test_dead_worker_is_taken_over_after_the_lease(stack_env):
     clock = Clock()
-    store = JobStore(get_settings(), clock=clock)
+    store = FirestoreJobStore(get_settings(), clock=clock)
     job_id = new_pending(store)
     assert store.claim(job_id, generation="1", token="dead")[0] is jobs.ClaimDecision.RUN
     assert store.advance(job_id, "dead", "transcribing")
@@ -80,7 +80,7 @@ def test_dead_worker_is_taken_over_after_the_lease(stack_env):
 
 
 def test_released_claim_is_retaken_at_once(stack_env):
-    store = JobStore(get_settings())
+    store = FirestoreJobStore(get_settings())
     job_id = new_pending(store)
     store.claim(job_id, generation="1", token="a")
     assert store.release(job_id, "a")
@@ -88,7 +88,7 @@ def test_released_claim_is_retaken_at_once(stack_env):
 
 
 def test_delete_only_removes_the_generation_it_names(stack_env, tmp_path):
-    storage = Storage(get_settings())
+    storage = GcsStorage(get_settings())
     name = f"uploads/{jobs.new_job_id()}"
     blob = storage.client.bucket(stack_env.bucket).blob(name)
     blob.upload_from_string(b"first", content_type="video/mp4")
@@ -107,7 +107,7 @@ def test_delete_only_removes_the_generation_it_names(stack_env, tmp_path):
 
 
 def test_signed_url_uploads_to_the_bucket(stack_env):
-    storage = Storage(get_settings())
+    storage = GcsStorage(get_settings())
     name = f"uploads/{jobs.new_job_id()}"
     signed = storage.signed_upload(name, "video/mp4", 1000)
     answer = requests.put(signed.url, data=b"\x00" * 10, headers=signed.headers, timeout=10)
@@ -118,13 +118,13 @@ def test_signed_url_uploads_to_the_bucket(stack_env):
 
 
 def test_heartbeat_keeps_a_live_worker_s_claim_and_a_dead_one_is_taken_over(stack_env):
-    from shared.pipeline import Claim, Pipeline
+    from shared.orchestration.analyze import Claim, Pipeline
 
     settings = get_settings().model_copy(update={"claim_lease_sec": 2})
-    store = JobStore(settings)
+    store = FirestoreJobStore(settings)
     job_id = new_pending(store)
     assert store.claim(job_id, generation="1", token="alive")[0] is jobs.ClaimDecision.RUN
-    pipeline = Pipeline(settings, store, Storage(settings))
+    pipeline = Pipeline(settings, store, GcsStorage(settings))
     with pipeline._heartbeat(Claim(store, job_id, "alive")):
         time.sleep(3.5)  # well past one lease: only the renewals keep it
         assert store.claim(job_id, generation="1", token="dup")[0] is jobs.ClaimDecision.BUSY

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import media
+from devstack import media
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ class _Measured:
         self._cache: dict[Path, object] = {}
 
     def __call__(self, clip: media.Clip):
-        from shared.offline import measure
+        from shared.measure import measure
 
         if clip.path not in self._cache:
             self._cache[clip.path] = measure(clip.path)

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared.errors import PermanentError
-from tests import media
+from devstack import media
+from shared.core.errors import PermanentError
+from shared.core.video import MeasureRequest
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +103,7 @@ def test_nothing_invented_without_text_or_speech(textless: media.Clip, measured)
 
 
 def test_silent_tail_stays_silent(silent_tail: media.Clip, measured) -> None:
-    from shared.offline.report import build_result
+    from shared.analyzers.offline.report import build_result
 
     m = measured(silent_tail)
     end = silent_tail.speech_end
@@ -144,7 +145,7 @@ def test_no_audio_track(no_audio: media.Clip, measured) -> None:
 
 
 def test_webm(media_dir: Path) -> None:
-    from shared.offline import measure
+    from shared.measure import measure
 
     clip = media.webm_clip(media_dir)
     m = measure(clip.path)
@@ -154,17 +155,17 @@ def test_webm(media_dir: Path) -> None:
 
 
 def test_rotated_phone_video(english: media.Clip, media_dir: Path) -> None:
-    from shared.offline import measure
+    from shared.measure import measure
 
     clip = media.rotated(english, media_dir)
-    m = measure(clip.path, with_speech=False)
+    m = measure(clip.path, request=MeasureRequest(speech=False))
     assert (m.width, m.height) == (360, 640)
     assert m.shots[0].text  # the caption reads upright only if the frame was turned back
     assert _cer("THREE WAYS TO COOK RICE", m.shots[0].text) <= CAPTION_MAX_CER
 
 
 def test_audio_only_file_is_rejected(media_dir: Path) -> None:
-    from shared.offline import measure
+    from shared.measure import measure
 
     with pytest.raises(PermanentError) as err:
         measure(media.audio_only(media_dir))
@@ -172,7 +173,7 @@ def test_audio_only_file_is_rejected(media_dir: Path) -> None:
 
 
 def test_not_a_video_is_rejected(media_dir: Path) -> None:
-    from shared.offline import measure
+    from shared.measure import measure
 
     with pytest.raises(PermanentError) as err:
         measure(media.not_a_video(media_dir))
@@ -182,11 +183,11 @@ def test_not_a_video_is_rejected(media_dir: Path) -> None:
 @pytest.mark.parametrize("fraction", [0.6, 0.03])
 def test_truncated_upload(fraction: float, english: media.Clip, media_dir: Path) -> None:
     """A cut-off upload is measured as far as it decodes (and says so), or refused."""
-    from shared.offline import measure
+    from shared.measure import measure
 
     path = media.truncated(english.path, media_dir, fraction)
     try:
-        m = measure(path, with_speech=False, with_ocr=False)
+        m = measure(path, request=MeasureRequest(speech=False, ocr=False))
     except PermanentError as err:
         assert err.code in ("corrupt_video", "not_a_video")
         return
@@ -197,7 +198,7 @@ def test_truncated_upload(fraction: float, english: media.Clip, media_dir: Path)
 
 def test_long_single_shot_keeps_bounded_samples(media_dir: Path, monkeypatch) -> None:
     """200 s in two shots: each shot's keyframe samples stay within MAX_SAMPLES."""
-    from shared.offline import measure, video
+    from shared.measure import measure, video
 
     seen: list[int] = []
     original = video.ShotScanner._finish_shot
@@ -208,7 +209,7 @@ def test_long_single_shot_keeps_bounded_samples(media_dir: Path, monkeypatch) ->
 
     monkeypatch.setattr(video.ShotScanner, "_finish_shot", spy)
     clip = media.too_long(media_dir)
-    m = measure(clip.path, with_speech=False)
+    m = measure(clip.path, request=MeasureRequest(speech=False))
     assert m.duration_sec == pytest.approx(200, abs=0.5)
     assert len(m.cuts()) == 1 and abs(m.cuts()[0] - 100) <= 2 / clip.fps
     assert seen and max(seen) <= video.MAX_SAMPLES + 1
@@ -217,7 +218,7 @@ def test_long_single_shot_keeps_bounded_samples(media_dir: Path, monkeypatch) ->
 
 
 def test_progress_stages_in_order(english: media.Clip) -> None:
-    from shared.offline import measure
+    from shared.measure import measure
 
     stages: list[str] = []
     measure(english.path, stages.append)

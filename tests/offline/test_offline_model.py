@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from shared.offline import model
+from shared.measure import model
 
 pytestmark = pytest.mark.slow
 
-ASSEMBLE = "from shared.offline import model; print(model.ensure_model_dir())"
+ASSEMBLE = "from shared.measure import model; print(model.ensure_model_dir())"
 
 
 def _run_assemblers(cache: Path, n: int) -> list[subprocess.CompletedProcess]:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from shared.analysis import VideoInfo
-from shared.schema import AnalysisResult
-from tests import media
+from devstack import media
+from shared.core.schema import AnalysisResult
+from shared.core.video import VideoInfo
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def _info(clip: media.Clip) -> VideoInfo:
 
 @pytest.fixture(scope="module")
 def english_result(english: media.Clip) -> tuple[AnalysisResult, list[str]]:
-    from shared.offline import OfflineAnalyzer
+    from shared.analyzers.offline import OfflineAnalyzer
 
     stages: list[str] = []
     result = OfflineAnalyzer().analyze(_info(english), language="ru", progress=stages.append)
@@ -89,7 +89,7 @@ def test_keys_cite_numbers(english_result) -> None:
 
 
 def test_russian_translation_is_the_transcript(russian: media.Clip) -> None:
-    from shared.offline import OfflineAnalyzer
+    from shared.analyzers.offline import OfflineAnalyzer
 
     result = OfflineAnalyzer().analyze(_info(russian), language="ru", progress=lambda s: None)
     assert result.meta.language == "ru"
@@ -98,7 +98,7 @@ def test_russian_translation_is_the_transcript(russian: media.Clip) -> None:
 
 
 def test_result_without_speech_or_text(textless: media.Clip) -> None:
-    from shared.offline import OfflineAnalyzer
+    from shared.analyzers.offline import OfflineAnalyzer
 
     result = OfflineAnalyzer().analyze(_info(textless), language="ru", progress=lambda s: None)
     assert result.original.transcription == ""

@@ -10,12 +10,12 @@ import sys
 import numpy as np
 import pytest
 
-from shared.offline.measurements import Measurements, Segment, Shot, Transcript, Word
+from shared.core.measurements import Measurements, Segment, Shot, Transcript, Word
 
 
 def test_package_import_is_cheap() -> None:
     code = (
-        "import sys, shared.offline, shared.offline.measurements;"
+        "import sys, shared.analyzers.offline, shared.core.measurements;"
         "heavy = [m for m in ('av', 'cv2', 'faster_whisper', 'ctranslate2', 'scenedetect',"
         " 'pyloudnorm', 'scipy', 'numpy') if m in sys.modules];"
         "print(','.join(heavy))"
@@ -23,14 +23,14 @@ def test_package_import_is_cheap() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert out == "", f"importing shared.offline pulled in {out}"
+    assert out == "", f"importing shared.analyzers.offline pulled in {out}"
 
 
 # ----- OCR text clean-up ------------------------------------------------------------
 
 
 def test_latin_lookalikes_inside_cyrillic_words_become_cyrillic() -> None:
-    from shared.offline.ocr import fix_mixed_script
+    from shared.measure.ocr import fix_mixed_script
 
     assert fix_mixed_script("Пpивет") == "Привет"  # Latin p
     assert fix_mixed_script("кaнaл") == "канал"  # Latin a
@@ -42,7 +42,7 @@ def test_latin_lookalikes_inside_cyrillic_words_become_cyrillic() -> None:
 
 
 def test_whole_lookalike_words_follow_the_line_script() -> None:
-    from shared.offline.ocr import normalize_line
+    from shared.measure.ocr import normalize_line
 
     assert normalize_line(["Подпишись", "Ha", "канал"]) == "Подпишись На канал"
     assert normalize_line(["THREE", "WAYS", "то", "COOK"]) == "THREE WAYS To COOK"
@@ -50,7 +50,7 @@ def test_whole_lookalike_words_follow_the_line_script() -> None:
 
 
 def test_texture_like_lines_are_dropped() -> None:
-    from shared.offline.ocr import _keep_line
+    from shared.measure.ocr import _keep_line
 
     assert _keep_line(["Subscribe", "for", "more"], [96, 95, 96]) is not None
     assert _keep_line(["ttf", "tid", "tt", "fi"], [40, 35, 30, 20]) is None  # low confidence
@@ -61,7 +61,7 @@ def test_texture_like_lines_are_dropped() -> None:
 
 
 def test_tsv_lines_are_split_by_panel() -> None:
-    from shared.offline.ocr import _parse_tsv
+    from shared.measure.ocr import _parse_tsv
 
     header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
     rows = [
@@ -77,7 +77,7 @@ def test_tsv_lines_are_split_by_panel() -> None:
 
 
 def test_big_blobs_are_removed_from_masks() -> None:
-    from shared.offline.ocr import _clean_mask
+    from shared.measure.ocr import _clean_mask
 
     sel = np.zeros((200, 100), bool)
     sel[0:150, 0:40] = True  # a bar: not a letter
@@ -96,7 +96,7 @@ def test_streamed_loudness_equals_pyloudnorm(seconds: float, channels: int) -> N
     import pyloudnorm
     from scipy import signal
 
-    from shared.offline.audio import LoudnessMeter, TruePeakMeter
+    from shared.measure.audio import LoudnessMeter, TruePeakMeter
 
     rng = np.random.default_rng(7)
     n = int(48000 * seconds)
@@ -114,7 +114,7 @@ def test_streamed_loudness_equals_pyloudnorm(seconds: float, channels: int) -> N
 
 
 def test_true_peak_sees_intersample_peaks() -> None:
-    from shared.offline.audio import TruePeakMeter
+    from shared.measure.audio import TruePeakMeter
 
     # A sine at fs/4 sampled off its crests: samples peak at 0.707, the wave at 1.0.
     t = np.arange(48000)
@@ -126,7 +126,7 @@ def test_true_peak_sees_intersample_peaks() -> None:
 
 
 def test_silence_has_no_loudness() -> None:
-    from shared.offline.audio import LoudnessMeter
+    from shared.measure.audio import LoudnessMeter
 
     meter = LoudnessMeter(48000, 2)
     meter.feed(np.zeros((2, 48000)))
@@ -137,7 +137,7 @@ def test_silence_has_no_loudness() -> None:
 
 
 def test_speech_stats() -> None:
-    from shared.offline.speech import stats
+    from shared.measure.speech import stats
 
     s = stats([(0.5, 2.0), (3.0, 4.0)], 10.0)
     assert s.speech_start_sec == 0.5
@@ -148,7 +148,7 @@ def test_speech_stats() -> None:
 
 
 def test_clips_are_padded_and_merged() -> None:
-    from shared.offline.speech import _clips
+    from shared.measure.speech import _clips
 
     assert _clips([(0.1, 1.0), (1.5, 2.0), (5.0, 6.0)], 6.2) == [0.0, 2.3, 4.7, 6.2]
 
@@ -195,7 +195,7 @@ def test_summary_is_json_safe_and_cuts_are_shot_starts() -> None:
 
 
 def test_result_cites_measured_numbers() -> None:
-    from shared.offline.report import build_result
+    from shared.analyzers.offline.report import build_result
 
     result = build_result(_measurements())
     recs = {r.text for r in result.recommendations}
@@ -232,7 +232,7 @@ def test_result_cites_measured_numbers() -> None:
     ],
 )
 def test_threshold_rules(overrides: dict, expected: str) -> None:
-    from shared.offline.report import build_result
+    from shared.analyzers.offline.report import build_result
 
     result = build_result(_measurements(**overrides))
     assert any(expected in r.text for r in result.recommendations), [
@@ -241,7 +241,7 @@ def test_threshold_rules(overrides: dict, expected: str) -> None:
 
 
 def test_foreign_speech_is_not_translated() -> None:
-    from shared.offline.report import build_result
+    from shared.analyzers.offline.report import build_result
 
     m = _measurements(
         transcript=Transcript("en", 0.9, "Hello there", [Segment(0.4, 1.0, "Hello there", [])])
@@ -255,7 +255,7 @@ def test_foreign_speech_is_not_translated() -> None:
 
 
 def test_russian_numbers() -> None:
-    from shared.offline.report import num, of_shots, shots_word
+    from shared.analyzers.offline.report import num, of_shots, shots_word
 
     assert num(2.0) == "2"
     assert num(2.45) == "2,5" or num(2.45) == "2,4"

@@ -5,7 +5,7 @@ event_trigger) so that it can set retries and a dead-letter topic. This test bui
 subscription in Google's Pub/Sub emulator from the values in the HCL, pushes to a CloudEvent
 function served by the real functions-framework, and checks that:
 - a Cloud Storage finalize notification arrives as the CloudEvent analyze expects, and
-  `shared.events.parse_pubsub_envelope` (what analyze calls) reads the object from it;
+  `shared.core.events.parse_pubsub_envelope` (what analyze calls) reads the object from it;
 - a function that keeps failing is called exactly max_delivery_attempts times, then the
   message is on the dead-letter subscription with its attributes.
 The retry backoff is shortened to 1-2 s so the test takes seconds; the configured 10-600 s
@@ -43,7 +43,7 @@ STAND_IN = textwrap.dedent(
     """
     import json, os
     import functions_framework
-    from shared.events import parse_pubsub_envelope
+    from shared.core.events import parse_pubsub_envelope
 
     @functions_framework.cloud_event
     def analyze(cloud_event):

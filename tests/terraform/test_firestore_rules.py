@@ -69,7 +69,7 @@ def seed(base: str, collection: str, doc_id: str) -> None:
 
 @pytest.fixture()
 def job_id(base: str) -> str:
-    job = secrets.token_urlsafe(24)  # the shape shared.jobs.new_job_id() makes
+    job = secrets.token_urlsafe(24)  # the shape shared.core.jobs.new_job_id() makes
     seed(base, "jobs", job)
     return job
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from tfconfig import ROOT, TF_DIR, TfConfig, block, load_hcl, ref
 
-from shared.settings import Settings
+from shared.core.settings import Settings
 from tests.factories import job_doc
 
 FUNCTIONS = ("upload_url", "analyze", "status")

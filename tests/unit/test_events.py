@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from shared.events import FinalizeEvent, Ignored, parse_pubsub_envelope
+from shared.core.events import FinalizeEvent, Ignored, parse_pubsub_envelope
 
 
 def envelope(attributes=None, data=None, **extra):

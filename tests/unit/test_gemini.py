@@ -15,18 +15,14 @@ from typing import Any
 import pytest
 
 from devstack.emulators import free_port
-from shared.analysis import VideoInfo
-from shared.errors import PermanentError, TransientError
-from shared.gemini import (
-    GeminiAnalyzer,
-    align_to_shots,
-    parse_answer,
-    parse_time_range,
-    response_schema,
-)
-from shared.offline.measurements import Measurements, Segment, Shot, Transcript, Word
-from shared.schema import AnalysisResult, ScriptRow
-from shared.settings import Settings
+from shared.analyzers.gemini.align import align_to_shots, parse_time_range
+from shared.analyzers.gemini.answer import GeminiAnswer, parse_answer, response_schema
+from shared.analyzers.gemini.engine import MEASURE_FOR_ALIGNMENT, GeminiAnalyzer
+from shared.core.errors import PermanentError, TransientError
+from shared.core.measurements import Measurements, Segment, Shot, Transcript, Word
+from shared.core.schema import AnalysisResult, ScriptRow
+from shared.core.settings import Settings
+from shared.core.video import VideoInfo
 from tests.fakes.gemini_server import (
     FakeGemini,
     answer_reply,
@@ -102,10 +98,13 @@ def analyzer_for(server: FakeGemini, **overrides: Any) -> GeminiAnalyzer:
 
 
 def run(
-    analyzer: GeminiAnalyzer, video: VideoInfo, language: str = "ru"
+    analyzer: GeminiAnalyzer,
+    video: VideoInfo,
+    language: str = "ru",
+    measurements: Measurements | None = None,
 ) -> tuple[AnalysisResult, list[str]]:
     stages: list[str] = []
-    result = analyzer.analyze(video, language=language, progress=stages.append)
+    result = analyzer.analyze(video, measurements, language=language, progress=stages.append)
     return result, stages
 
 
@@ -344,7 +343,7 @@ def test_unreachable_service_is_transient(video: VideoInfo) -> None:
     )
     with pytest.raises(TransientError) as caught:
         GeminiAnalyzer(settings, retry_delay_sec=0.01).analyze(
-            video, language="ru", progress=lambda _: None
+            video, None, language="ru", progress=lambda _: None
         )
     assert caught.value.code == "ai_unavailable"
 
@@ -367,7 +366,7 @@ def test_vertex_ai_needs_a_gcs_uri(video: VideoInfo) -> None:
         gemini_align_to_cuts=False,
     )
     with pytest.raises(PermanentError) as caught:
-        GeminiAnalyzer(settings).analyze(video, language="ru", progress=lambda _: None)
+        GeminiAnalyzer(settings).analyze(video, None, language="ru", progress=lambda _: None)
     assert caught.value.code == "analysis_failed"
 
 
@@ -399,7 +398,11 @@ def test_parse_answer_rejects_what_does_not_fit(text: str) -> None:
 def test_response_schema_requires_every_field() -> None:
     schema = response_schema()
     assert set(schema["required"]) == set(schema["properties"])
-    assert schema["propertyOrdering"][:2] == ["original", "language"]
+    # The order comes from the models themselves, at every level: a new result field
+    # is sent to Gemini without being listed by hand.
+    assert schema["propertyOrdering"] == list(GeminiAnswer.model_fields)
+    row = schema["properties"]["script"]["items"]
+    assert row["propertyOrdering"] == list(ScriptRow.model_fields)
 
 
 def test_parse_time_range() -> None:
@@ -542,23 +545,15 @@ def measured(duration: float = 2.0) -> Measurements:
 
 
 def test_analyze_aligns_the_script_to_measured_shots(server: FakeGemini, video: VideoInfo) -> None:
-    calls: list[dict[str, Any]] = []
-
-    def fake_measure(path: Path, progress: Any = None, **kwargs: Any) -> Measurements:
-        calls.append({"path": path, **kwargs})
-        progress("measuring")
-        return measured()
-
     answer = sample_answer(rows=2, duration_sec=2.0)  # two rows for three shots
     answer["language"] = ""
     server.push("generate", answer_reply(answer))
-    analyzer = GeminiAnalyzer(
-        settings_for(server, gemini_align_to_cuts=True), measure=fake_measure, retry_delay_sec=0.01
-    )
-    result, stages = run(analyzer, video)
+    analyzer = analyzer_for(server, gemini_align_to_cuts=True)
+    assert analyzer.needs == MEASURE_FOR_ALIGNMENT  # shots and speech, no OCR, optional
+    assert analyzer.needs is not None and not analyzer.needs.ocr and not analyzer.needs.required
+    result, stages = run(analyzer, video, measurements=measured())
 
-    assert calls == [{"path": video.path, "with_ocr": False, "with_speech": True}]
-    assert stages == ["measuring", "uploading_ai", "ai_thinking", "writing"]
+    assert stages == ["uploading_ai", "ai_thinking", "writing"]
     prompt = generate_body(server)["contents"][0]["parts"][1]["text"]
     assert "В видео 3 плана:" in prompt
     assert "2. 0.80–1.40 с" in prompt
@@ -581,39 +576,23 @@ def test_analyze_aligns_the_script_to_measured_shots(server: FakeGemini, video: 
 
 def test_analyze_one_row_per_shot(server: FakeGemini, video: VideoInfo) -> None:
     server.push("generate", answer_reply(sample_answer(rows=3, duration_sec=2.0)))
-    analyzer = GeminiAnalyzer(
-        settings_for(server, gemini_align_to_cuts=True),
-        measure=lambda path, progress=None, **kw: measured(),
-        retry_delay_sec=0.01,
-    )
-    result, _ = run(analyzer, video)
+    analyzer = analyzer_for(server, gemini_align_to_cuts=True)
+    result, _ = run(analyzer, video, measurements=measured())
     assert spans(result.script) == [(0.0, 0.8), (0.8, 1.4), (1.4, 2.0)]
     assert result.meta.measurements is not None
     assert result.meta.measurements["alignment"]["method"] == "one_to_one"
 
 
-def test_analyze_goes_on_when_measuring_fails(server: FakeGemini, video: VideoInfo) -> None:
-    def broken_measure(path: Path, progress: Any = None, **kwargs: Any) -> Measurements:
-        raise RuntimeError("decoder exploded")
-
-    analyzer = GeminiAnalyzer(
-        settings_for(server, gemini_align_to_cuts=True),
-        measure=broken_measure,
-        retry_delay_sec=0.01,
-    )
-    result, _ = run(analyzer, video)
+def test_analyze_without_measurements(server: FakeGemini, video: VideoInfo) -> None:
+    analyzer = analyzer_for(server, gemini_align_to_cuts=True)
+    result, _ = run(analyzer, video, measurements=None)  # measuring failed, or was off
     assert result.meta.aligned_to_cuts is False
     assert result.meta.measurements is None
     assert "ИЗМЕРЕННЫЕ ПЛАНЫ" not in generate_body(server)["contents"][0]["parts"][1]["text"]
 
 
-def test_without_the_pre_pass_measure_is_not_called(server: FakeGemini, video: VideoInfo) -> None:
-    def must_not_run(*args: Any, **kwargs: Any) -> Measurements:
-        raise AssertionError("measure called")
-
-    analyzer = GeminiAnalyzer(settings_for(server), measure=must_not_run, retry_delay_sec=0.01)
-    result, _ = run(analyzer, video)
-    assert result.meta.aligned_to_cuts is False
+def test_without_alignment_nothing_is_measured(server: FakeGemini) -> None:
+    assert analyzer_for(server, gemini_align_to_cuts=False).needs is None
 
 
 def test_a_failed_delete_does_not_fail_the_analysis(server: FakeGemini, video: VideoInfo) -> None:

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from shared import jobs
-from shared.jobs import ClaimDecision, State
+from shared.core import jobs
+from shared.core.jobs import ClaimDecision, State
 from tests.factories import job_doc
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

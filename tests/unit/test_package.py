@@ -42,7 +42,7 @@ def packages(tmp_path_factory):
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_package_is_self_contained(packages, name):
     pkg = packages[name]
-    assert (pkg / "main.py").is_file() and (pkg / "shared" / "jobs.py").is_file()
+    assert (pkg / "main.py").is_file() and (pkg / "shared" / "core" / "jobs.py").is_file()
     lines = (pkg / "requirements.txt").read_text().splitlines()
     requirements = [line for line in lines if line.strip() and not line.startswith("#")]
     assert requirements and all("==" in line for line in requirements)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import PermanentError
-from shared.media import probe
-from tests import media
+from devstack import media
+from shared.adapters.probe import probe
+from shared.core.errors import PermanentError
 
 
 @pytest.fixture(scope="module")

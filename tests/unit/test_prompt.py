@@ -1,6 +1,6 @@
-from shared.messages import LANGUAGES
-from shared.prompt import MAX_SEGMENTS, RECOMMENDATION_CATEGORIES, build_prompt
-from shared.schema import KEYS_COUNT
+from shared.analyzers.gemini.prompt import MAX_SEGMENTS, RECOMMENDATION_CATEGORIES, build_prompt
+from shared.core.messages import LANGUAGES
+from shared.core.schema import KEYS_COUNT
 
 
 def test_base_prompt_names_every_field_and_the_output_language() -> None:

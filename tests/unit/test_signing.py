@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from devstack.signing import write_signing_key
-from shared.settings import Settings
-from shared.storage import Storage
+from shared.adapters.storage import GcsStorage
+from shared.core.settings import Settings
 
 MAX = 100 * 1024 * 1024
 
@@ -33,7 +33,7 @@ def signed(tmp_path, monkeypatch):
         _env_file=None,
     )
     now = datetime.now(UTC)
-    upload = Storage(settings).signed_upload("uploads/abc", "video/webm", MAX, now=now)
+    upload = GcsStorage(settings).signed_upload("uploads/abc", "video/webm", MAX, now=now)
     return upload, json.loads(key.read_text()), now
 
 

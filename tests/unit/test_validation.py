@@ -1,6 +1,6 @@
 import pytest
 
-from shared.validation import Rejection, UploadRequest, clean_filename, validate_upload_request
+from shared.core.validation import Rejection, UploadRequest, clean_filename, validate_upload_request
 
 MAX = 100 * 1024 * 1024
 

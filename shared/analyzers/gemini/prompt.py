@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.messages import LANGUAGES
-from shared.schema import KEYS_COUNT
+from shared.core.messages import LANGUAGES
+from shared.core.schema import KEYS_COUNT
 
 # Speech segments quoted in the prompt at most (a 180 s reel has far fewer).
 MAX_SEGMENTS = 120
@@ -82,7 +82,7 @@ def build_prompt(
 ) -> str:
     """The prompt for one video.
 
-    `language` is the output language code (see shared.messages.LANGUAGES);
+    `language` is the output language code (see shared.core.messages.LANGUAGES);
     `shots` are measured (start, end) ranges in seconds; `speech` are timed
     (start, end, text) segments of an automatic transcript.
     """

@@ -2,20 +2,23 @@
 
 `PermanentError` ends the job in FAILURE with a Russian message and the Pub/Sub
 message is acknowledged. `TransientError` is raised out of the function so
-Pub/Sub delivers the message again (429s, 5xx, timeouts).
+Pub/Sub delivers the message again (429s, 5xx, timeouts). Both carry an
+`ErrorCode`; a string that is not one fails at once (ValueError), never silently.
 """
 
 from __future__ import annotations
 
-from shared.messages import error_message
+from shared.core.messages import ErrorCode, error_message
+
+__all__ = ["ErrorCode", "JobError", "PermanentError", "RetryLater", "TransientError"]
 
 
 class JobError(Exception):
-    def __init__(self, code: str, detail: str = "", **params: object) -> None:
-        self.code = code
+    def __init__(self, code: ErrorCode | str, detail: str = "", **params: object) -> None:
+        self.code = ErrorCode(code)
         self.detail = detail
         self.params = params
-        super().__init__(f"{code}: {detail}" if detail else code)
+        super().__init__(f"{self.code}: {detail}" if detail else str(self.code))
 
     @property
     def user_message(self) -> str:

@@ -5,7 +5,7 @@ went into the file (cut points, captions, spoken sentences), so tests can compar
 what was measured with what is known. Generation is deterministic (random sources get fixed seeds) and cheap: small
 frames unless a case needs more, `-preset ultrafast`.
 
-    from tests.media import Part, Speech, make_clip
+    from devstack.media import Part, Speech, make_clip
     clip = make_clip(tmp / "a.mp4", [Part("mandelbrot", 2.0), Part("smptebars", 2.0, caption="Hi")],
                      speech=[Speech("Hello there.", "en", at=0.5)])
     clip.cuts  # [2.0]

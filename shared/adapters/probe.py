@@ -3,15 +3,15 @@
 It checks that the file is a container with a real video stream, that the
 stream decodes, that its packets run to the end (a truncated upload stops
 short), and measures its duration. Every failure is a PermanentError with a
-code from shared.messages.
+code from shared.core.messages.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from shared.analysis import VideoInfo
-from shared.errors import PermanentError
+from shared.core.errors import ErrorCode, PermanentError
+from shared.core.video import VideoInfo
 
 
 # A file whose packets stop short of the duration its header claims by more
@@ -25,42 +25,48 @@ def probe(path: Path, *, content_type: str, max_duration_sec: float) -> VideoInf
 
     size = path.stat().st_size
     if size == 0:
-        raise PermanentError("empty_file")
+        raise PermanentError(ErrorCode.EMPTY_FILE)
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except av.error.InvalidDataError as exc:
         # A video container's header that fails to open was cut off or damaged.
-        code = "corrupt_video" if _looks_like_video_container(path) else "not_a_video"
+        code = (
+            ErrorCode.CORRUPT_VIDEO if _looks_like_video_container(path) else ErrorCode.NOT_A_VIDEO
+        )
         raise PermanentError(code, str(exc)) from exc
     except (av.error.FFmpegError, OSError, ValueError) as exc:
-        raise PermanentError("corrupt_video", str(exc)) from exc
+        raise PermanentError(ErrorCode.CORRUPT_VIDEO, str(exc)) from exc
     with container:
         videos = [s for s in container.streams.video if s.codec_context is not None]
         audios = list(container.streams.audio)
         if not videos:
-            raise PermanentError("no_video_stream" if audios else "not_a_video")
+            raise PermanentError(ErrorCode.NO_VIDEO_STREAM if audios else ErrorCode.NOT_A_VIDEO)
         video = videos[0]
         if video.codec_context.name in {"png", "mjpeg", "bmp", "gif"} and (video.frames or 0) <= 1:
-            raise PermanentError("not_a_video", "a still image")
+            raise PermanentError(ErrorCode.NOT_A_VIDEO, "a still image")
         claimed = _claimed_duration(container, video)
         if claimed is not None and claimed > max_duration_sec + 0.5:
             raise PermanentError(
-                "video_too_long", duration=round(claimed), max_sec=max_duration_sec
+                ErrorCode.VIDEO_TOO_LONG, duration=round(claimed), max_sec=max_duration_sec
             )
         last_end, decoded = _scan(container, video)
     if not decoded:
-        raise PermanentError("corrupt_video", "no decodable video frame")
+        raise PermanentError(ErrorCode.CORRUPT_VIDEO, "no decodable video frame")
     duration = claimed if claimed is not None else last_end
     if duration is None or duration <= 0:
-        raise PermanentError("duration_unknown")
+        raise PermanentError(ErrorCode.DURATION_UNKNOWN)
     if (
         claimed is not None
         and last_end is not None
         and last_end + truncation_tolerance(claimed) < claimed
     ):
-        raise PermanentError("corrupt_video", f"packets end at {last_end:.1f}s of {claimed:.1f}s")
+        raise PermanentError(
+            ErrorCode.CORRUPT_VIDEO, f"packets end at {last_end:.1f}s of {claimed:.1f}s"
+        )
     if duration > max_duration_sec + 0.5:
-        raise PermanentError("video_too_long", duration=round(duration), max_sec=max_duration_sec)
+        raise PermanentError(
+            ErrorCode.VIDEO_TOO_LONG, duration=round(duration), max_sec=max_duration_sec
+        )
     ctx = video.codec_context
     fps = float(video.average_rate) if video.average_rate else None
     return VideoInfo(
@@ -116,6 +122,6 @@ def _scan(container: object, video: object) -> tuple[float | None, bool]:
                     pass
     except av.error.FFmpegError as exc:
         if not decoded:
-            raise PermanentError("corrupt_video", str(exc)) from exc
+            raise PermanentError(ErrorCode.CORRUPT_VIDEO, str(exc)) from exc
         # Damage after decodable frames: judged by where the packets stopped.
     return last_end, decoded

@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from shared.messages import LANGUAGES, error_message
-from shared.settings import MIME_EXTENSIONS
+from shared.core.messages import LANGUAGES, error_message
+from shared.core.settings import MIME_EXTENSIONS
 
 
 @dataclass(frozen=True)

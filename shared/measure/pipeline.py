@@ -8,18 +8,17 @@ streamed, and only the 16 kHz mono speech track (64 KB a second, capped) is held
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
-from shared.errors import PermanentError
-from shared.offline import ocr as ocr_mod
-from shared.offline.measurements import Measurements, Shot, Transcript
-
-log = logging.getLogger(__name__)
+from shared.adapters import logs
+from shared.core.errors import ErrorCode, PermanentError
+from shared.core.measurements import Measurements, Shot, Transcript
+from shared.core.messages import Stage
+from shared.measure import ocr as ocr_mod
 
 MAX_DECODE_ERRORS = 50
 MAX_OCR_SHOTS = 120  # the longest shots (and the first) are read when there are more
@@ -55,7 +54,7 @@ def library_versions() -> dict[str, str]:
             continue
     if tess := ocr_mod.tesseract_version():
         versions["tesseract"] = tess
-    from shared.offline.model import MODEL_SHA256
+    from shared.measure.model import MODEL_SHA256
 
     versions["whisper-base"] = f"sha256:{MODEL_SHA256[:12]}"
     return versions
@@ -67,7 +66,7 @@ def _open(path: Path):
     try:
         return av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
-        raise PermanentError("not_a_video", f"cannot open {path.name}: {exc}") from exc
+        raise PermanentError(ErrorCode.NOT_A_VIDEO, f"cannot open {path.name}: {exc}") from exc
 
 
 def _seconds(value, time_base) -> float | None:
@@ -80,7 +79,7 @@ class _KeyframeReader:
     """Runs OCR in worker threads as keyframes arrive (tesseract is a subprocess)."""
 
     def __init__(self, enabled: bool, rotation_k: int) -> None:
-        from shared.offline.model import cpu_threads
+        from shared.measure.model import cpu_threads
 
         self.enabled = enabled and ocr_mod.available()
         self.rotation_k = rotation_k
@@ -131,18 +130,18 @@ def measure(
     """Measure a video file: streams, shots, speech, loudness, on-screen text."""
     import av
 
-    from shared.offline import speech as speech_mod
-    from shared.offline.audio import AudioCollector
-    from shared.offline.video import ShotScanner
+    from shared.measure import speech as speech_mod
+    from shared.measure.audio import AudioCollector
+    from shared.measure.video import ShotScanner
 
     report = progress or _noop
-    report("measuring")
+    report(Stage.MEASURING)
     path = Path(path)
     container = _open(path)
     reader: _KeyframeReader | None = None
     try:
         if not container.streams.video:
-            raise PermanentError("no_video_stream", f"{path.name} has no video stream")
+            raise PermanentError(ErrorCode.NO_VIDEO_STREAM, f"{path.name} has no video stream")
         vstream = container.streams.video[0]
         vstream.thread_type = "AUTO"
         astream = container.streams.audio[0] if container.streams.audio else None
@@ -183,7 +182,9 @@ def measure(
                     decode_errors += 1
                     if decode_errors > MAX_DECODE_ERRORS:
                         warnings.append("decode_errors")
-                        log.warning("too many decode errors in %s: %s", path.name, exc)
+                        logs.warning(
+                            f"too many decode errors in {path.name}: {exc}", stage="measure"
+                        )
                         break
                     continue
                 for frame in frames:
@@ -209,10 +210,12 @@ def measure(
                         collector.feed(frame)
         except av.error.FFmpegError as exc:
             warnings.append("read_error")
-            log.warning("stopped reading %s: %s", path.name, exc)
+            logs.warning(f"stopped reading {path.name}: {exc}", stage="measure")
 
         if scanner is None or scanner.frames == 0:
-            raise PermanentError("corrupt_video", f"no video frame could be decoded in {path.name}")
+            raise PermanentError(
+                ErrorCode.CORRUPT_VIDEO, f"no video frame could be decoded in {path.name}"
+            )
         decoded = scanner.decoded_until
         if duration is None:
             duration = decoded
@@ -223,7 +226,7 @@ def measure(
             fps = scanner.frames / decoded
         shots = scanner.finish(duration)
 
-        report("transcribing")
+        report(Stage.TRANSCRIBING)
         transcript: Transcript | None = None
         regions: list[tuple[float, float]] = []
         lufs = true_peak = None
@@ -251,7 +254,7 @@ def measure(
         speech_stats = speech_mod.stats(regions, duration)
 
         if with_ocr:
-            report("reading_text")
+            report(Stage.READING_TEXT)
         if reader is not None:
             read = reader.collect(shots)
             if reader.enabled and read < len(shots):

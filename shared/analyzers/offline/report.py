@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.offline.measurements import Measurements, Shot
-from shared.offline.model import MODEL_NAME
-from shared.offline.visual import describe_ru
-from shared.schema import (
+from shared.core.measurements import Measurements, Shot
+from shared.core.schema import (
     KEYS_COUNT,
     AnalysisResult,
     Key,
@@ -21,6 +19,8 @@ from shared.schema import (
     ScriptRow,
     format_range,
 )
+from shared.measure.model import MODEL_NAME
+from shared.measure.visual import describe_ru
 
 TARGET_LUFS = -14.0
 LOUDNESS_TOLERANCE = 1.0  # LU either side of the target that needs no advice

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shared.offline.measurements import Segment, Transcript, Word
+from shared.core.measurements import Segment, Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -88,7 +88,7 @@ def transcribe(
     """The transcript of the voiced stretches (None when nothing was voiced)."""
     if not regions:
         return None
-    from shared.offline.model import get_model
+    from shared.measure.model import get_model
 
     model = get_model()
     segments_iter, info = model.transcribe(

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from shared.offline.measurements import Shot
-from shared.offline.visual import frame_facts
+from shared.core.measurements import Shot
+from shared.measure.visual import frame_facts
 
 if TYPE_CHECKING:
     from collections.abc import Callable

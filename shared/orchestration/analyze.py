@@ -1,6 +1,10 @@
 """What the analyze function does with one finalize notification.
 
-    claim -> size check -> download -> probe -> analyze -> validate -> write -> delete
+    claim -> size check -> download -> probe -> measure -> analyze -> validate -> write -> delete
+
+Which analyzer runs and how measuring is done come from the wiring
+(`shared.orchestration.wiring`); this module only depends on the Protocols in
+`shared.core.ports` and `shared.analyzers.base`.
 
 Permanent problems end the job in FAILURE (acknowledged); transient ones give
 the claim back and raise TransientError so Pub/Sub delivers again, until the
@@ -10,6 +14,7 @@ deleted whenever the job ends, whichever way.
 
 from __future__ import annotations
 
+import contextvars
 import secrets
 import shutil
 import tempfile
@@ -21,16 +26,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from shared import jobs, logs
-from shared.analysis import Analyzer, make_analyzer
-from shared.errors import PermanentError, RetryLater, TransientError
-from shared.events import FinalizeEvent
-from shared.firestore_jobs import JobStore
-from shared.media import probe
-from shared.messages import error_message
-from shared.schema import AnalysisResult
-from shared.settings import Settings
-from shared.storage import Storage
+from shared.adapters import logs
+from shared.adapters.probe import probe
+from shared.analyzers.base import Analyzer
+from shared.core import jobs
+from shared.core.errors import ErrorCode, PermanentError, RetryLater, TransientError
+from shared.core.events import FinalizeEvent
+from shared.core.measurements import Measurements
+from shared.core.messages import Stage, error_message
+from shared.core.ports import JobStore, Storage
+from shared.core.schema import AnalysisResult
+from shared.core.settings import Settings
+from shared.core.video import MeasureFn, VideoInfo
 
 
 class Outcome(StrEnum):
@@ -50,7 +57,7 @@ class Claim:
     token: str
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def advance(self, stage: str) -> bool:
+    def advance(self, stage: Stage | str) -> bool:
         with self.lock:
             return self.store.advance(self.job_id, self.token, stage)
 
@@ -62,7 +69,7 @@ class Claim:
         with self.lock:
             return self.store.succeed(self.job_id, self.token, result)
 
-    def fail(self, code: str, message: str) -> bool:
+    def fail(self, code: ErrorCode, message: str) -> bool:
         with self.lock:
             return self.store.fail(self.job_id, self.token, code, message)
 
@@ -76,7 +83,8 @@ class Pipeline:
     settings: Settings
     store: JobStore
     storage: Storage
-    analyzer_factory: Callable[[Settings], Analyzer] = make_analyzer
+    analyzer_factory: Callable[[Settings], Analyzer]
+    measure: MeasureFn
 
     def handle(self, event: FinalizeEvent) -> Outcome:
         s = self.settings
@@ -120,7 +128,10 @@ class Pipeline:
                 except Exception as exc:  # a missed beat is survivable; the next may work
                     logs.warning(f"lease renewal failed: {exc!r}", stage="heartbeat")
 
-        thread = threading.Thread(target=beat, name=f"heartbeat-{claim.job_id[:8]}", daemon=True)
+        context = contextvars.copy_context()  # the heartbeat's log lines keep the job id
+        thread = threading.Thread(
+            target=context.run, args=(beat,), name=f"heartbeat-{claim.job_id[:8]}", daemon=True
+        )
         thread.start()
         try:
             yield
@@ -128,9 +139,7 @@ class Pipeline:
             stop.set()
             thread.join(timeout=5)
 
-    def _run(self, claim: Claim, event: FinalizeEvent, doc: dict) -> Outcome:
-        s = self.settings
-
+    def _run(self, claim: Claim, event: FinalizeEvent, doc: dict[str, Any]) -> Outcome:
         def progress(stage: str) -> None:
             try:
                 claim.advance(stage)
@@ -140,39 +149,11 @@ class Pipeline:
 
         workdir = Path(tempfile.mkdtemp(prefix="reels-"))
         try:
-            with logs.timed("check"):
-                self._check_size(event)
-            progress("downloading")
-            path = workdir / "video"
-            with logs.timed("download"):
-                self.storage.download(event.name, event.generation, path)
-            progress("probing")
-            with logs.timed("probe"):
-                info = probe(
-                    path,
-                    content_type=event.content_type or doc.get("content_type") or "video/mp4",
-                    max_duration_sec=s.max_video_duration_sec,
-                )
-            info = replace(info, gcs_uri=f"gs://{event.bucket}/{event.name}")
-            logs.info(
-                "probed",
-                stage="probe",
-                duration_sec=info.duration_sec,
-                size=info.size,
-                width=info.width,
-                height=info.height,
-                has_audio=info.has_audio,
-            )
-            analyzer = self.analyzer_factory(s)
-            with logs.timed("analyze", engine=analyzer.engine):
-                result = analyzer.analyze(
-                    info, language=doc.get("language") or "ru", progress=progress
-                )
-            checked = AnalysisResult.model_validate(result.model_dump(mode="json"))
-            if not claim.succeed(checked.model_dump(mode="json")):
+            result = self._analyze(event, doc, workdir, progress)
+            if not claim.succeed(result.model_dump(mode="json")):
                 logs.warning("lost the claim before writing the result", stage="done")
                 return Outcome.IGNORED
-            logs.info("job succeeded", stage="done", engine=checked.meta.engine)
+            logs.info("job succeeded", stage="done", engine=result.meta.engine)
             self._delete(event)
             return Outcome.SUCCESS
         except PermanentError as exc:
@@ -181,24 +162,84 @@ class Pipeline:
             return self._retry_or_fail(claim, event, doc, exc, exc.code)
         except Exception as exc:  # a bug or an outage we did not foresee: retry, bounded
             logs.error(f"unexpected error: {exc!r}", stage="analyze")
-            return self._retry_or_fail(claim, event, doc, exc, "analysis_failed")
+            return self._retry_or_fail(claim, event, doc, exc, ErrorCode.ANALYSIS_FAILED)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+
+    def _analyze(
+        self,
+        event: FinalizeEvent,
+        doc: dict[str, Any],
+        workdir: Path,
+        progress: Callable[[str], None],
+    ) -> AnalysisResult:
+        """check -> download -> probe -> measure -> analyze -> validate."""
+        with logs.timed("check"):
+            self._check_size(event)
+        progress(Stage.DOWNLOADING)
+        path = workdir / "video"
+        with logs.timed("download"):
+            self.storage.download(event.name, event.generation, path)
+        progress(Stage.PROBING)
+        info = self._probe(event, doc, path)
+        analyzer = self.analyzer_factory(self.settings)
+        measurements = self._measure(analyzer, info, progress)
+        with logs.timed("analyze", engine=analyzer.engine):
+            result = analyzer.analyze(
+                info, measurements, language=doc.get("language") or "ru", progress=progress
+            )
+        return AnalysisResult.model_validate(result.model_dump(mode="json"))
+
+    def _probe(self, event: FinalizeEvent, doc: dict[str, Any], path: Path) -> VideoInfo:
+        with logs.timed("probe"):
+            info = probe(
+                path,
+                content_type=event.content_type or doc.get("content_type") or "video/mp4",
+                max_duration_sec=self.settings.max_video_duration_sec,
+            )
+        info = replace(info, gcs_uri=f"gs://{event.bucket}/{event.name}")
+        logs.info(
+            "probed",
+            stage="probe",
+            duration_sec=info.duration_sec,
+            size=info.size,
+            width=info.width,
+            height=info.height,
+            has_audio=info.has_audio,
+        )
+        return info
+
+    def _measure(
+        self, analyzer: Analyzer, info: VideoInfo, progress: Callable[[str], None]
+    ) -> Measurements | None:
+        """What the analyzer asked to be measured; None when it asked for nothing, or
+        when measuring failed and the analyzer can do without."""
+        request = analyzer.needs
+        if request is None:
+            return None
+        try:
+            with logs.timed("measure", speech=request.speech, ocr=request.ocr):
+                return self.measure(info.path, progress, request)
+        except Exception as exc:
+            if request.required:
+                raise
+            logs.warning(f"measuring failed, analysing without it: {exc!r}", stage="measure")
+            return None
 
     def _check_size(self, event: FinalizeEvent) -> None:
         size = event.size
         if size is None:
             info = self.storage.info(event.name, event.generation)
             if info is None:
-                raise PermanentError("object_missing")
+                raise PermanentError(ErrorCode.OBJECT_MISSING)
             size = info.size
         if size <= 0:
-            raise PermanentError("empty_file")
+            raise PermanentError(ErrorCode.EMPTY_FILE)
         if size > self.settings.max_file_size_bytes:
-            raise PermanentError("file_too_large", max_mb=self.settings.max_file_size_mb)
+            raise PermanentError(ErrorCode.FILE_TOO_LARGE, max_mb=self.settings.max_file_size_mb)
 
     def _fail(
-        self, claim: Claim, event: FinalizeEvent, code: str, message: str, detail: str
+        self, claim: Claim, event: FinalizeEvent, code: ErrorCode, message: str, detail: str
     ) -> Outcome:
         claim.fail(code, message)
         logs.warning(f"job failed: {detail}", stage="failed", code=code)
@@ -206,7 +247,12 @@ class Pipeline:
         return Outcome.FAILURE
 
     def _retry_or_fail(
-        self, claim: Claim, event: FinalizeEvent, doc: dict, exc: Exception, code: str
+        self,
+        claim: Claim,
+        event: FinalizeEvent,
+        doc: dict[str, Any],
+        exc: Exception,
+        code: ErrorCode,
     ) -> Outcome:
         attempts = int(doc.get("attempts", 0))
         if attempts >= self.settings.max_attempts:

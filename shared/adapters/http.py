@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Request, Response
 
-from shared import logs
-from shared.messages import error_message
-from shared.settings import Settings
+from shared.adapters import logs
+from shared.core.messages import error_message
+from shared.core.settings import Settings
 
 
 def json_response(

@@ -1,6 +1,6 @@
 """What the offline pass measures of a video: plain dataclasses, no heavy imports.
 
-`Measurements` is produced by `shared.offline.measure()` and read by both the
+`Measurements` is produced by `shared.analyzers.offline.measure()` and read by both the
 offline analyzer and the Gemini analyzer (as its cheap pre-pass).
 """
 

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared import jobs, logs
-from shared.firestore_jobs import JobStore
-from shared.settings import Settings
-from shared.storage import Storage
-from shared.validation import Rejection, validate_upload_request
+from shared.adapters import logs
+from shared.core import jobs
+from shared.core.ports import JobStore, Storage
+from shared.core.settings import Settings
+from shared.core.validation import Rejection, validate_upload_request
+
+
+@dataclass
+class Uploads:
+    settings: Settings
+    store: JobStore
+    storage: Storage
+
+    def create(self, body: Any) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON body) for one upload request."""
+        return create_upload(body, settings=self.settings, store=self.store, storage=self.storage)
 
 
 def create_upload(

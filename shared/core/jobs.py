@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from shared.messages import error_message, stage_message
+from shared.core.messages import STAGE_PROGRESS, ErrorCode, Stage, error_message, stage_message
 
 
 class State(StrEnum):
@@ -31,21 +31,6 @@ class State(StrEnum):
 
 
 TERMINAL = frozenset({State.SUCCESS, State.FAILURE})
-
-# Each stage's progress; progress only ever moves forward.
-STAGE_PROGRESS: dict[str, int] = {
-    "pending": 0,
-    "received": 5,
-    "downloading": 10,
-    "probing": 15,
-    "measuring": 25,
-    "transcribing": 40,
-    "reading_text": 60,
-    "uploading_ai": 65,
-    "ai_thinking": 75,
-    "writing": 90,
-    "done": 100,
-}
 
 JOB_ID_BYTES = 24  # 192 bits, base64url: 32 characters
 _JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -90,8 +75,8 @@ def new_job(
     return {
         "state": State.PENDING.value,
         "progress": 0,
-        "stage": "pending",
-        "status": stage_message("pending"),
+        "stage": Stage.PENDING.value,
+        "status": stage_message(Stage.PENDING),
         "object": object_name,
         "filename": filename,
         "content_type": content_type,
@@ -128,12 +113,12 @@ def claim_update(
     doc: dict[str, Any], *, generation: str, token: str, now: datetime, lease: timedelta
 ) -> dict[str, Any]:
     """Fields to write when a delivery takes the job."""
-    progress = max(int(doc.get("progress", 0)), STAGE_PROGRESS["received"])
+    progress = max(int(doc.get("progress", 0)), STAGE_PROGRESS[Stage.RECEIVED])
     return {
         "state": State.PROGRESS.value,
         "progress": progress,
-        "stage": "received",
-        "status": stage_message("received"),
+        "stage": Stage.RECEIVED.value,
+        "status": stage_message(Stage.RECEIVED),
         "claim": {"generation": generation, "token": token, "lease_until": now + lease},
         "attempts": int(doc.get("attempts", 0)) + 1,
         "started_at": doc.get("started_at") or now,
@@ -149,20 +134,26 @@ def holds_claim(doc: dict[str, Any] | None, token: str) -> bool:
     )
 
 
-def stage_update(doc: dict[str, Any], stage: str, now: datetime) -> dict[str, Any] | None:
+def stage_update(doc: dict[str, Any], stage: Stage | str, now: datetime) -> dict[str, Any] | None:
     """Fields for moving to `stage`, or None if that would move progress back."""
+    stage = Stage(stage)
     target = STAGE_PROGRESS[stage]
     if target < int(doc.get("progress", 0)):
         return None
-    return {"progress": target, "stage": stage, "status": stage_message(stage), "updated_at": now}
+    return {
+        "progress": target,
+        "stage": stage.value,
+        "status": stage_message(stage),
+        "updated_at": now,
+    }
 
 
 def success_update(result: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {
         "state": State.SUCCESS.value,
         "progress": 100,
-        "stage": "done",
-        "status": stage_message("done"),
+        "stage": Stage.DONE.value,
+        "status": stage_message(Stage.DONE),
         "result": result,
         "claim": None,
         "finished_at": now,
@@ -170,12 +161,12 @@ def success_update(result: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def failure_update(code: str, message: str, now: datetime) -> dict[str, Any]:
+def failure_update(code: ErrorCode | str, message: str, now: datetime) -> dict[str, Any]:
     return {
         "state": State.FAILURE.value,
-        "stage": "failed",
+        "stage": Stage.FAILED.value,
         "status": message,
-        "error": {"code": code, "message": message},
+        "error": {"code": ErrorCode(code).value, "message": message},
         "claim": None,
         "finished_at": now,
         "updated_at": now,
@@ -221,21 +212,21 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
     read as FAILURE so no client waits forever."""
     state = State(doc.get("state", State.PENDING.value))
     progress = max(0, min(100, int(doc.get("progress", 0))))
-    status = doc.get("status") or stage_message(doc.get("stage", "pending"))
+    status = doc.get("status") or stage_message(doc.get("stage", Stage.PENDING))
 
-    def failed(code: str) -> PublicStatus:
-        error = {"code": code, "message": error_message(code)}
+    def failed(code: ErrorCode) -> PublicStatus:
+        error = {"code": code.value, "message": error_message(code)}
         return PublicStatus(State.FAILURE, progress, error["message"], error=error)
 
     if state is State.PENDING and _older(doc.get("upload_expires_at"), now, UPLOAD_GRACE):
-        return failed("upload_expired")
+        return failed(ErrorCode.UPLOAD_EXPIRED)
     if state is State.PROGRESS and _older(doc.get("updated_at"), now, STALE_AFTER):
-        return failed("analysis_stalled")
+        return failed(ErrorCode.ANALYSIS_STALLED)
     if state is State.SUCCESS:
         return PublicStatus(state, 100, status, result=doc.get("result"))
     if state is State.FAILURE:
         if not doc.get("error"):
-            return failed("analysis_failed")
+            return failed(ErrorCode.ANALYSIS_FAILED)
         return PublicStatus(state, progress, doc["error"]["message"], error=doc["error"])
     return PublicStatus(state, progress, status)
 

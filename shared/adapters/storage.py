@@ -9,35 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared.core.ports import ObjectInfo, SignedUpload
+
 if TYPE_CHECKING:
     from google.cloud.storage import Client
 
-    from shared.settings import Settings
+    from shared.core.settings import Settings
 
 CHUNK = 8 * 1024 * 1024
 CONTENT_LENGTH_RANGE = "x-goog-content-length-range"
 
 
-@dataclass(frozen=True)
-class SignedUpload:
-    url: str
-    headers: dict[str, str]
-    expires_at: datetime
+class GcsStorage:
+    """`shared.core.ports.Storage` on Cloud Storage (or fake-gcs-server locally)."""
 
-
-@dataclass(frozen=True)
-class ObjectInfo:
-    size: int
-    content_type: str | None
-    generation: str
-
-
-class Storage:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._client: Client | None = None

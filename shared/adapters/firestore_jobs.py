@@ -11,12 +11,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared import jobs
+from shared.core import jobs
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
-    from shared.settings import Settings
+    from shared.core.settings import Settings
 
 
 # Contended transactions are retried by the client; past this they raise, and the
@@ -28,7 +28,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class JobStore:
+class FirestoreJobStore:
+    """`shared.core.ports.JobStore` on Firestore."""
+
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self.clock = clock

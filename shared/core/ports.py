@@ -1,0 +1,71 @@
+"""The services the orchestration depends on, as Protocols.
+
+`shared.adapters` implements them for Google Cloud (Firestore, Cloud Storage); the
+tests implement them in memory. Nothing here imports a cloud library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from shared.core.jobs import ClaimDecision
+from shared.core.messages import ErrorCode, Stage
+
+
+@dataclass(frozen=True)
+class SignedUpload:
+    url: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    size: int
+    content_type: str | None
+    generation: str
+
+
+class JobStore(Protocol):
+    """Job documents. Every write that depends on the document is transactional."""
+
+    def create(self, job_id: str, doc: dict[str, Any]) -> None: ...
+
+    def get(self, job_id: str) -> dict[str, Any] | None: ...
+
+    def claim(
+        self, job_id: str, *, generation: str, token: str
+    ) -> tuple[ClaimDecision, dict[str, Any] | None]:
+        """Take the job for this delivery if nobody holds a live claim."""
+        ...
+
+    def advance(self, job_id: str, token: str, stage: Stage | str) -> bool: ...
+
+    def renew(self, job_id: str, token: str) -> bool: ...
+
+    def succeed(self, job_id: str, token: str, result: dict[str, Any]) -> bool: ...
+
+    def fail(self, job_id: str, token: str | None, code: ErrorCode | str, message: str) -> bool:
+        """End the job in FAILURE (as the claim holder, or unclaimed if token is None)."""
+        ...
+
+    def release(self, job_id: str, token: str) -> bool: ...
+
+
+class Storage(Protocol):
+    """The upload bucket."""
+
+    def signed_upload(
+        self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
+    ) -> SignedUpload: ...
+
+    def info(self, name: str, generation: str | None = None) -> ObjectInfo | None: ...
+
+    def download(self, name: str, generation: str | None, dest: Path) -> None: ...
+
+    def delete(self, name: str, generation: str | None = None) -> bool:
+        """Delete the object if it still is this generation; False if gone or replaced."""
+        ...

@@ -1,0 +1,60 @@
+"""Which parts run together: the one place that picks concrete adapters and the analyzer.
+
+The functions' entry points call these; tests build `Pipeline` with their own parts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.analyzers.base import Analyzer
+    from shared.core.measurements import Measurements
+    from shared.core.settings import Settings
+    from shared.core.video import MeasureRequest, ProgressFn
+    from shared.orchestration.analyze import Pipeline
+    from shared.orchestration.uploads import Uploads
+
+
+def make_analyzer(settings: Settings) -> Analyzer:
+    """Gemini when credentials are set (or ANALYZER=gemini), offline otherwise."""
+    if settings.uses_gemini:
+        from shared.analyzers.gemini import GeminiAnalyzer
+
+        return GeminiAnalyzer(settings)
+    from shared.analyzers.offline import OfflineAnalyzer
+
+    return OfflineAnalyzer()
+
+
+def measure(path: object, progress: ProgressFn, request: MeasureRequest) -> Measurements:
+    """The measurement step (`shared.measure`), imported on first use."""
+    from pathlib import Path
+
+    from shared.measure import measure as run
+
+    return run(Path(str(path)), progress, request)
+
+
+def make_pipeline(settings: Settings) -> Pipeline:
+    """The analyze function's pipeline on Firestore and Cloud Storage."""
+    from shared.adapters.firestore_jobs import FirestoreJobStore
+    from shared.adapters.storage import GcsStorage
+    from shared.orchestration.analyze import Pipeline
+
+    return Pipeline(
+        settings,
+        FirestoreJobStore(settings),
+        GcsStorage(settings),
+        analyzer_factory=make_analyzer,
+        measure=measure,
+    )
+
+
+def make_uploads(settings: Settings) -> Uploads:
+    """The upload_url function's core on Firestore and Cloud Storage."""
+    from shared.adapters.firestore_jobs import FirestoreJobStore
+    from shared.adapters.storage import GcsStorage
+    from shared.orchestration.uploads import Uploads
+
+    return Uploads(settings, FirestoreJobStore(settings), GcsStorage(settings))
