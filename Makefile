@@ -21,11 +21,15 @@ run: deps
 test: deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	$(PY) -m mypy
 
 format:
 	$(PY) -m ruff check --fix .

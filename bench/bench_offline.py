@@ -7,7 +7,7 @@ in a fresh process and prints
     clip, model load time, analysis time, real-time factor (analysis / duration),
     peak RSS of that process
 
-Real-time factor counts the whole `OfflineAnalyzer().analyze()` with the model
+Real-time factor counts the whole measure + `OfflineAnalyzer().analyze()` with the model
 already loaded (a warm worker); the load is shown apart. Target: a 60 s clip
 well under its own duration on 2 cores.
 
@@ -37,6 +37,8 @@ def _child(path: str) -> None:
     from shared.analyzers.offline import OfflineAnalyzer
     from shared.core.video import VideoInfo
     from shared.measure.model import get_model
+    from shared.orchestration.analyze import run_analysis
+    from shared.orchestration.wiring import measure
 
     t0 = time.perf_counter()
     get_model()
@@ -64,7 +66,9 @@ def _child(path: str) -> None:
     def progress(stage: str) -> None:
         stages[stage] = round(time.perf_counter() - t1, 2)
 
-    result = OfflineAnalyzer().analyze(info, language="ru", progress=progress)
+    result = run_analysis(
+        OfflineAnalyzer(), info, measure=measure, language="ru", progress=progress
+    )
     elapsed = time.perf_counter() - t1
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     m = result.meta.measurements or {}

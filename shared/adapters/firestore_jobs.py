@@ -71,7 +71,10 @@ class FirestoreJobStore:
                 tx.update(ref, update)
             return before, update
 
-        return run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+        result: tuple[dict[str, Any] | None, dict[str, Any] | None] = run(
+            self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS)
+        )
+        return result
 
     def claim(
         self, job_id: str, *, generation: str, token: str

@@ -98,7 +98,7 @@ def _claimed_duration(container: object, video: object) -> float | None:
         return float(stream_duration * time_base)
     container_duration = getattr(container, "duration", None)
     if container_duration:
-        return container_duration / 1_000_000
+        return float(container_duration) / 1_000_000
     return None
 
 

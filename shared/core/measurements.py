@@ -1,7 +1,7 @@
 """What the offline pass measures of a video: plain dataclasses, no heavy imports.
 
-`Measurements` is produced by `shared.analyzers.offline.measure()` and read by both the
-offline analyzer and the Gemini analyzer (as its cheap pre-pass).
+`Measurements` is produced by the measurement step (`shared.measure.measure()`) and
+handed to whichever analyzer runs.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Shot:
     brightness: float | None = None  # mean luma, 0..1
     contrast: float | None = None  # luma standard deviation, 0..1
     colorfulness: float | None = None  # Hasler–Süsstrunk metric, ~0..150
-    dominant_color: str | None = None  # a colour name (English key, see visual.COLOR_NAMES_RU)
+    dominant_color: str | None = None  # a colour key (see shared.analyzers.offline.looks)
     motion: float | None = None  # mean absolute luma change between sampled frames, 0..1
     ocr_confidence: float | None = None  # mean word confidence of `text`, 0..100
 
@@ -77,6 +77,7 @@ class Measurements:
     loudness_lufs: float | None = None  # integrated loudness (ITU-R BS.1770)
     true_peak_dbtp: float | None = None  # 4x oversampled peak
     versions: dict[str, str] = field(default_factory=dict)
+    speech_model: str | None = None  # the speech recognition model, for meta.model
     # What limited the measurement: "truncated" (decoding stopped before the stated
     # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable",
     # "speech_capped" (only the first audio.MAX_SPEECH_SEC were transcribed).

@@ -119,10 +119,10 @@ def inline_json_schema(model: type[BaseModel]) -> dict[str, Any]:
             if len(options) != 1:
                 raise ValueError(f"cannot inline a union of {len(options)} types")
             merged = {**{k: v for k, v in node.items() if k != "anyOf"}, **options[0]}
-            out = walk(merged)
+            inlined: dict[str, Any] = walk(merged)
             if nullable:
-                out["nullable"] = True
-            return out
+                inlined["nullable"] = True
+            return inlined
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in _DROP:
@@ -135,4 +135,5 @@ def inline_json_schema(model: type[BaseModel]) -> dict[str, Any]:
             out["propertyOrdering"] = list(out["properties"])
         return out
 
-    return walk(raw)
+    schema: dict[str, Any] = walk(raw)
+    return schema

@@ -11,7 +11,7 @@ overlap. True peak is the peak of the signal oversampled 4x (polyphase FIR,
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -167,7 +167,7 @@ class AudioCollector:
         self.frames = 0
         self.capped = False  # True when speech past MAX_SPEECH_SEC was not kept
 
-    def feed(self, frame) -> None:  # av.AudioFrame, or None to flush
+    def feed(self, frame: Any) -> None:  # av.AudioFrame, or None to flush
         for out in self._speech_rs.resample(frame):
             self._keep_speech(out.to_ndarray().reshape(-1))
         for out in self._loud_rs.resample(frame):

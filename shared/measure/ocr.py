@@ -19,7 +19,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -166,9 +166,9 @@ def scale_for_ocr(width: int, height: int) -> tuple[int, int]:
     return max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2)
 
 
-def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict]]:
+def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Lines per panel: {"frame": [{"words": [...], "confs": [...], "top": y}], ...}."""
-    lines: dict[tuple, dict] = {}
+    lines: dict[tuple[int, str, str, str], dict[str, Any]] = {}
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
         if row.get("level") != "5":
@@ -189,7 +189,7 @@ def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict]]:
         line["confs"].append(conf)
         line["top"] = min(line["top"], top)
         line["left"] = min(line["left"], left)
-    out: dict[str, list[dict]] = {n: [] for n in names}
+    out: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
     for (panel, *_), line in lines.items():
         out[names[panel]].append(line)
     return out

@@ -1,6 +1,9 @@
 """`measure()`: one demux pass decodes the video and the audio once each, then
 Whisper listens to the voiced stretches while tesseract reads the keyframes.
 
+    open streams -> decode (shots, keyframes to OCR, audio) -> listen (speech,
+    loudness) -> collect the OCR -> Measurements
+
 Memory stays bounded whatever the file: frames are scaled down as they are
 decoded and dropped, a shot keeps at most a few OCR-size samples, loudness is
 streamed, and only the 16 kHz mono speech track (64 KB a second, capped) is held.
@@ -9,29 +12,25 @@ streamed, and only the 16 kHz mono speech track (64 KB a second, capped) is held
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from shared.adapters import logs
 from shared.core.errors import ErrorCode, PermanentError
 from shared.core.measurements import Measurements, Shot, Transcript
 from shared.core.messages import Stage
+from shared.core.video import ProgressFn
 from shared.measure import ocr as ocr_mod
+from shared.measure.keyframes import KeyframeReader
+from shared.measure.model import MODEL_NAME
 
 MAX_DECODE_ERRORS = 50
-MAX_OCR_SHOTS = 120  # the longest shots (and the first) are read when there are more
 
 
 def _noop(stage: str) -> None:
     pass
-
-
-def _rotate(image, k: int):
-    import numpy as np
-
-    return np.ascontiguousarray(np.rot90(image, k)) if k else image
 
 
 def library_versions() -> dict[str, str]:
@@ -60,7 +59,7 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def _open(path: Path):
+def _open(path: Path) -> Any:
     import av
 
     try:
@@ -69,218 +68,228 @@ def _open(path: Path):
         raise PermanentError(ErrorCode.NOT_A_VIDEO, f"cannot open {path.name}: {exc}") from exc
 
 
-def _seconds(value, time_base) -> float | None:
+def _seconds(value: Any, time_base: Any) -> float | None:
     if value is None or time_base is None:
         return None
     return float(value * time_base)
 
 
-class _KeyframeReader:
-    """Runs OCR in worker threads as keyframes arrive (tesseract is a subprocess)."""
+@dataclass
+class _Streams:
+    """The streams measured and what their headers say."""
 
-    def __init__(self, enabled: bool, rotation_k: int) -> None:
-        from shared.measure.model import cpu_threads
-
-        self.enabled = enabled and ocr_mod.available()
-        self.rotation_k = rotation_k
-        self.futures: dict[int, Future] = {}
-        # Beyond the first MAX_OCR_SHOTS // 2 shots, the longest ones wait here (bounded).
-        self.pending: dict[int, tuple[float, object]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=cpu_threads()) if self.enabled else None
-
-    def __call__(self, shot: Shot, gray) -> None:
-        if not self.enabled:
-            return
-        image = _rotate(gray, self.rotation_k)
-        if len(self.futures) < MAX_OCR_SHOTS // 2:
-            self.futures[shot.index] = self._pool.submit(ocr_mod.read_text, image)
-            return
-        self.pending[shot.index] = (shot.duration, image)
-        room = MAX_OCR_SHOTS - len(self.futures)
-        if len(self.pending) > room:
-            shortest = min(self.pending, key=lambda i: self.pending[i][0])
-            del self.pending[shortest]
-
-    def collect(self, shots: list[Shot]) -> int:
-        """Fill shot texts; returns how many keyframes were read."""
-        if not self.enabled:
-            return 0
-        for index, (_, image) in self.pending.items():
-            self.futures[index] = self._pool.submit(ocr_mod.read_text, image)
-        self.pending.clear()
-        for index, future in self.futures.items():
-            result = future.result()
-            shots[index].text = result.text
-            shots[index].ocr_confidence = result.confidence
-        self._pool.shutdown(wait=True)
-        return len(self.futures)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+    video: Any  # av.VideoStream
+    audio: Any | None  # av.AudioStream
+    width: int
+    height: int
+    fps: float | None
+    duration: float | None  # as stated; the decoded length may be shorter
+    warnings: list[str] = field(default_factory=list)
 
 
-def measure(
-    path: Path,
-    progress: Callable[[str], None] | None = None,
-    *,
-    with_ocr: bool = True,
-    with_speech: bool = True,
-) -> Measurements:
-    """Measure a video file: streams, shots, speech, loudness, on-screen text."""
-    import av
+def _streams(container: Any, path: Path) -> _Streams:
+    if not container.streams.video:
+        raise PermanentError(ErrorCode.NO_VIDEO_STREAM, f"{path.name} has no video stream")
+    vstream = container.streams.video[0]
+    vstream.thread_type = "AUTO"
+    astream = container.streams.audio[0] if container.streams.audio else None
+    ctx = vstream.codec_context
+    rate = vstream.average_rate or vstream.guessed_rate or vstream.base_rate
+    fps = float(rate) if rate else None
+    if fps is not None and not (0 < fps < 1000):
+        fps = None
+    duration = _seconds(vstream.duration, vstream.time_base)
+    if not duration and container.duration:
+        duration = container.duration / 1_000_000
+    if duration is not None and (not math.isfinite(duration) or duration <= 0):
+        duration = None
+    return _Streams(vstream, astream, int(ctx.width or 0), int(ctx.height or 0), fps, duration)
 
-    from shared.measure import speech as speech_mod
+
+def _audio_collector(streams: _Streams) -> Any:
     from shared.measure.audio import AudioCollector
-    from shared.measure.video import ShotScanner
 
-    report = progress or _noop
-    report(Stage.MEASURING)
-    path = Path(path)
-    container = _open(path)
-    reader: _KeyframeReader | None = None
-    try:
-        if not container.streams.video:
-            raise PermanentError(ErrorCode.NO_VIDEO_STREAM, f"{path.name} has no video stream")
-        vstream = container.streams.video[0]
-        vstream.thread_type = "AUTO"
-        astream = container.streams.audio[0] if container.streams.audio else None
-        vctx = vstream.codec_context
-        width, height = int(vctx.width or 0), int(vctx.height or 0)
-        rate = vstream.average_rate or vstream.guessed_rate or vstream.base_rate
-        fps = float(rate) if rate else None
-        if fps is not None and not (0 < fps < 1000):
-            fps = None
-        time_base = vstream.time_base or Fraction(1, 90000)
-        start_pts = vstream.start_time or 0
-        duration = _seconds(vstream.duration, vstream.time_base)
-        if not duration and container.duration:
-            duration = container.duration / 1_000_000
-        if duration is not None and (not math.isfinite(duration) or duration <= 0):
-            duration = None
+    astream = streams.audio
+    if astream is None:
+        return None
+    offset = 0.0
+    a0 = _seconds(astream.start_time, astream.time_base)
+    v0 = _seconds(streams.video.start_time, streams.video.time_base)
+    if a0 is not None and v0 is not None:
+        offset = a0 - v0
+    return AudioCollector(astream.codec_context.channels or 2, offset=offset)
 
-        warnings: list[str] = []
-        scanner: ShotScanner | None = None
-        collector: AudioCollector | None = None
-        rotation_k = 0
-        if astream is not None:
-            channels = astream.codec_context.channels or 2
-            offset = 0.0
-            a0 = _seconds(astream.start_time, astream.time_base)
-            v0 = _seconds(vstream.start_time, vstream.time_base)
-            if a0 is not None and v0 is not None:
-                offset = a0 - v0
-            collector = AudioCollector(channels, offset=offset)
 
+class _Decoder:
+    """One demux pass: video frames to the shot scanner (which hands closed shots'
+    keyframes to OCR), audio frames to the collector."""
+
+    def __init__(self, streams: _Streams, collector: Any, with_ocr: bool, path: Path) -> None:
+        self.streams = streams
+        self.collector = collector
+        self.with_ocr = with_ocr
+        self.path = path
+        self.scanner: Any = None  # ShotScanner, made at the first frame
+        self.reader: KeyframeReader | None = None
+
+    def run(self, container: Any) -> None:
+        import av
+
+        s = self.streams
         decode_errors = 0
-        streams = [vstream] + ([astream] if astream is not None else [])
         try:
-            for packet in container.demux(*streams):
+            for packet in container.demux(*[x for x in (s.video, s.audio) if x is not None]):
                 try:
                     frames = packet.decode()
                 except av.error.FFmpegError as exc:
                     decode_errors += 1
                     if decode_errors > MAX_DECODE_ERRORS:
-                        warnings.append("decode_errors")
-                        logs.warning(
-                            f"too many decode errors in {path.name}: {exc}", stage="measure"
-                        )
+                        s.warnings.append("decode_errors")
+                        logs.warning(f"too many decode errors in {self.path.name}: {exc}")
                         break
                     continue
                 for frame in frames:
                     if packet.stream.type == "video":
-                        if scanner is None:
-                            rotation_k = round((getattr(frame, "rotation", 0) or 0) / 90) % 4
-                            if rotation_k % 2:
-                                width, height = height, width
-                            reader = _KeyframeReader(with_ocr, rotation_k)
-                            scanner = ShotScanner(
-                                width=int(frame.width),
-                                height=int(frame.height),
-                                fps=fps,
-                                time_base=time_base,
-                                start_pts=start_pts,
-                                ocr_size=ocr_mod.scale_for_ocr(int(frame.width), int(frame.height))
-                                if reader.enabled
-                                else None,
-                                on_keyframe=reader,
-                            )
-                        scanner.feed(frame)
-                    elif collector is not None:
-                        collector.feed(frame)
+                        self._video(frame)
+                    elif self.collector is not None:
+                        self.collector.feed(frame)
         except av.error.FFmpegError as exc:
-            warnings.append("read_error")
-            logs.warning(f"stopped reading {path.name}: {exc}", stage="measure")
+            s.warnings.append("read_error")
+            logs.warning(f"stopped reading {self.path.name}: {exc}", stage="measure")
 
+    def _video(self, frame: Any) -> None:
+        if self.scanner is None:
+            self._start(frame)
+        self.scanner.feed(frame)
+
+    def _start(self, frame: Any) -> None:
+        from shared.measure.video import ShotScanner
+
+        s = self.streams
+        rotation_k = round((getattr(frame, "rotation", 0) or 0) / 90) % 4
+        if rotation_k % 2:
+            s.width, s.height = s.height, s.width
+        self.reader = KeyframeReader(self.with_ocr, rotation_k)
+        width, height = int(frame.width), int(frame.height)
+        self.scanner = ShotScanner(
+            width=width,
+            height=height,
+            fps=s.fps,
+            time_base=s.video.time_base or Fraction(1, 90000),
+            start_pts=s.video.start_time or 0,
+            ocr_size=ocr_mod.scale_for_ocr(width, height) if self.reader.enabled else None,
+            on_keyframe=self.reader,
+        )
+
+    def shots(self) -> tuple[list[Shot], float]:
+        """The shots and the duration actually decoded."""
+        s, scanner = self.streams, self.scanner
         if scanner is None or scanner.frames == 0:
             raise PermanentError(
-                ErrorCode.CORRUPT_VIDEO, f"no video frame could be decoded in {path.name}"
+                ErrorCode.CORRUPT_VIDEO, f"no video frame could be decoded in {self.path.name}"
             )
         decoded = scanner.decoded_until
+        duration = s.duration
         if duration is None:
             duration = decoded
-        elif decoded < duration - max(0.5, 3.0 / (fps or 25.0)):
-            warnings.append("truncated")
+        elif decoded < duration - max(0.5, 3.0 / (s.fps or 25.0)):
+            s.warnings.append("truncated")
             duration = decoded
-        if fps is None and decoded > 0:
-            fps = scanner.frames / decoded
-        shots = scanner.finish(duration)
+        if s.fps is None and decoded > 0:
+            s.fps = scanner.frames / decoded
+        return scanner.finish(duration), duration
+
+
+@dataclass
+class _Heard:
+    transcript: Transcript | None = None
+    regions: list[tuple[float, float]] = field(default_factory=list)
+    lufs: float | None = None
+    true_peak: float | None = None
+    has_audio: bool = False
+
+
+def _listen(collector: Any, duration: float, with_speech: bool, warnings: list[str]) -> _Heard:
+    """Loudness, voiced stretches and (if asked) the transcript of the collected audio."""
+    from shared.measure import speech as speech_mod
+
+    heard = _Heard(has_audio=collector is not None and collector.frames > 0)
+    if collector is None:
+        return heard
+    audio16k, heard.lufs, heard.true_peak = collector.finish()
+    if collector.capped:
+        warnings.append("speech_capped")
+    if heard.has_audio:
+        heard.regions = speech_mod.voice_regions(audio16k)
+        if with_speech and heard.regions:
+            heard.transcript = speech_mod.transcribe(audio16k, heard.regions, duration)
+            words = heard.transcript.words() if heard.transcript else []
+            slack = speech_mod.WORD_SLACK_SEC
+            heard.regions = [
+                r
+                for r in heard.regions
+                if any(r[0] - slack <= (w.start + w.end) / 2 <= r[1] + slack for w in words)
+            ]
+    return heard
+
+
+def measure(
+    path: Path,
+    progress: ProgressFn | None = None,
+    *,
+    with_ocr: bool = True,
+    with_speech: bool = True,
+) -> Measurements:
+    """Measure a video file: streams, shots, speech, loudness, on-screen text."""
+    from shared.measure import speech as speech_mod
+
+    report = progress or _noop
+    report(Stage.MEASURING)
+    path = Path(path)
+    container = _open(path)
+    decoder: _Decoder | None = None
+    try:
+        streams = _streams(container, path)
+        collector = _audio_collector(streams)
+        decoder = _Decoder(streams, collector, with_ocr, path)
+        decoder.run(container)
+        shots, duration = decoder.shots()
 
         report(Stage.TRANSCRIBING)
-        transcript: Transcript | None = None
-        regions: list[tuple[float, float]] = []
-        lufs = true_peak = None
-        has_audio = collector is not None and collector.frames > 0
-        if collector is not None:
-            audio16k, lufs, true_peak = collector.finish()
-            if collector.capped:
-                warnings.append("speech_capped")
-            if has_audio:
-                regions = speech_mod.voice_regions(audio16k)
-                if with_speech and regions:
-                    transcript = speech_mod.transcribe(audio16k, regions, duration)
-                    words = transcript.words() if transcript else []
-                    regions = [
-                        r
-                        for r in regions
-                        if any(
-                            r[0] - speech_mod.WORD_SLACK_SEC
-                            <= (w.start + w.end) / 2
-                            <= r[1] + speech_mod.WORD_SLACK_SEC
-                            for w in words
-                        )
-                    ]
-            del audio16k
-        speech_stats = speech_mod.stats(regions, duration)
+        heard = _listen(collector, duration, with_speech, streams.warnings)
+        speech_stats = speech_mod.stats(heard.regions, duration)
 
         if with_ocr:
             report(Stage.READING_TEXT)
+        reader = decoder.reader
         if reader is not None:
             read = reader.collect(shots)
             if reader.enabled and read < len(shots):
-                warnings.append("ocr_capped")
+                streams.warnings.append("ocr_capped")
             if with_ocr and not reader.enabled:
-                warnings.append("ocr_unavailable")
+                streams.warnings.append("ocr_unavailable")
 
+        ctx, actx = streams.video.codec_context, streams.audio
         return Measurements(
             duration_sec=round(duration, 3),
-            width=width,
-            height=height,
-            fps=round(fps, 3) if fps else None,
-            video_codec=vctx.name,
-            audio_codec=astream.codec_context.name if astream is not None else None,
-            has_audio=has_audio,
+            width=streams.width,
+            height=streams.height,
+            fps=round(streams.fps, 3) if streams.fps else None,
+            video_codec=ctx.name,
+            audio_codec=actx.codec_context.name if actx is not None else None,
+            has_audio=heard.has_audio,
             shots=shots,
-            transcript=transcript,
+            transcript=heard.transcript,
             speech_start_sec=speech_stats.speech_start_sec,
             speech_share=speech_stats.speech_share,
             silent_tail_sec=speech_stats.silent_tail_sec,
-            loudness_lufs=round(lufs, 2) if lufs is not None else None,
-            true_peak_dbtp=round(true_peak, 2) if true_peak is not None else None,
+            loudness_lufs=round(heard.lufs, 2) if heard.lufs is not None else None,
+            true_peak_dbtp=round(heard.true_peak, 2) if heard.true_peak is not None else None,
             versions=library_versions(),
-            warnings=warnings,
+            speech_model=MODEL_NAME,
+            warnings=streams.warnings,
         )
     finally:
-        if reader is not None:
-            reader.close()
+        if decoder is not None and decoder.reader is not None:
+            decoder.reader.close()
         container.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.core.measurements import Shot
 from shared.measure.visual import frame_facts
@@ -85,7 +85,7 @@ class ShotScanner:
         self._frame_duration = 1.0 / self.fps
         self.frames = 0
 
-    def feed(self, frame) -> None:  # frame: av.VideoFrame
+    def feed(self, frame: Any) -> None:  # frame: av.VideoFrame
         import cv2
         from scenedetect import FrameTimecode
         from scenedetect.common import Timecode

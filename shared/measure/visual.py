@@ -12,22 +12,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-# Russian names, in the nominative masculine ("преобладает синий цвет").
-COLOR_NAMES_RU: dict[str, str] = {
-    "black": "чёрный",
-    "gray": "серый",
-    "white": "белый",
-    "red": "красный",
-    "orange": "оранжевый",
-    "brown": "коричневый",
-    "yellow": "жёлтый",
-    "green": "зелёный",
-    "cyan": "бирюзовый",
-    "blue": "синий",
-    "purple": "фиолетовый",
-    "pink": "розовый",
-}
-
 # OpenCV hue is 0..179 (degrees / 2). Upper bounds of each named range.
 _HUES = (
     (8, "red"),
@@ -47,7 +31,7 @@ class FrameFacts:
     brightness: float  # mean luma 0..1
     contrast: float  # luma standard deviation 0..1
     colorfulness: float  # Hasler & Süsstrunk (2003)
-    dominant_color: str  # key of COLOR_NAMES_RU
+    dominant_color: str  # a colour key (see shared.analyzers.offline.looks.COLOR_NAMES_RU)
 
 
 def frame_facts(bgr: np.ndarray) -> FrameFacts:
@@ -94,45 +78,3 @@ def dominant_color(bgr: np.ndarray) -> str:
         counts[name] = counts.get(name, 0) + int(sel.sum())
         lower = upper
     return max(counts.items(), key=lambda kv: kv[1])[0]
-
-
-def describe_ru(
-    brightness: float | None,
-    colorfulness: float | None,
-    dominant: str | None,
-    motion: float | None,
-    contrast: float | None = None,
-) -> str:
-    """A short Russian description built only from the measured numbers."""
-    parts: list[str] = []
-    if brightness is not None:
-        if brightness < 0.25:
-            parts.append(f"тёмный кадр (яркость {brightness * 100:.0f}%)")
-        elif brightness > 0.7:
-            parts.append(f"светлый кадр (яркость {brightness * 100:.0f}%)")
-        else:
-            parts.append(f"средняя яркость ({brightness * 100:.0f}%)")
-    if dominant:
-        parts.append(f"преобладает {COLOR_NAMES_RU.get(dominant, dominant)} цвет")
-    if colorfulness is not None:
-        if colorfulness < 15:
-            parts.append("почти без цвета")
-        elif colorfulness > 70:
-            parts.append("очень насыщенные цвета")
-        elif colorfulness > 35:
-            parts.append("насыщенные цвета")
-        else:
-            parts.append("спокойные цвета")
-    if contrast is not None and contrast < 0.04:
-        parts.append("почти однотонный")
-    if motion is not None:
-        if motion < 0.005:
-            parts.append("статичный кадр")
-        elif motion < 0.03:
-            parts.append("небольшое движение")
-        else:
-            parts.append("много движения")
-    if not parts:
-        return "Кадр не удалось измерить."
-    text = ", ".join(parts)
-    return text[0].upper() + text[1:] + "."

@@ -37,7 +37,7 @@ from shared.core.messages import Stage, error_message
 from shared.core.ports import JobStore, Storage
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
-from shared.core.video import MeasureFn, VideoInfo
+from shared.core.video import MeasureFn, ProgressFn, VideoInfo
 
 
 class Outcome(StrEnum):
@@ -182,13 +182,13 @@ class Pipeline:
             self.storage.download(event.name, event.generation, path)
         progress(Stage.PROBING)
         info = self._probe(event, doc, path)
-        analyzer = self.analyzer_factory(self.settings)
-        measurements = self._measure(analyzer, info, progress)
-        with logs.timed("analyze", engine=analyzer.engine):
-            result = analyzer.analyze(
-                info, measurements, language=doc.get("language") or "ru", progress=progress
-            )
-        return AnalysisResult.model_validate(result.model_dump(mode="json"))
+        return run_analysis(
+            self.analyzer_factory(self.settings),
+            info,
+            measure=self.measure,
+            language=doc.get("language") or "ru",
+            progress=progress,
+        )
 
     def _probe(self, event: FinalizeEvent, doc: dict[str, Any], path: Path) -> VideoInfo:
         with logs.timed("probe"):
@@ -208,23 +208,6 @@ class Pipeline:
             has_audio=info.has_audio,
         )
         return info
-
-    def _measure(
-        self, analyzer: Analyzer, info: VideoInfo, progress: Callable[[str], None]
-    ) -> Measurements | None:
-        """What the analyzer asked to be measured; None when it asked for nothing, or
-        when measuring failed and the analyzer can do without."""
-        request = analyzer.needs
-        if request is None:
-            return None
-        try:
-            with logs.timed("measure", speech=request.speech, ocr=request.ocr):
-                return self.measure(info.path, progress, request)
-        except Exception as exc:
-            if request.required:
-                raise
-            logs.warning(f"measuring failed, analysing without it: {exc!r}", stage="measure")
-            return None
 
     def _check_size(self, event: FinalizeEvent) -> None:
         size = event.size
@@ -270,3 +253,36 @@ class Pipeline:
     def _delete(self, event: FinalizeEvent) -> None:
         deleted = self.storage.delete(event.name, event.generation)
         logs.info("video deleted" if deleted else "video already gone", stage="cleanup")
+
+
+def run_analysis(
+    analyzer: Analyzer,
+    info: VideoInfo,
+    *,
+    measure: MeasureFn,
+    language: str,
+    progress: ProgressFn,
+) -> AnalysisResult:
+    """measure (what the analyzer asked for) -> analyze -> validate."""
+    measurements = _measure(analyzer, info, measure, progress)
+    with logs.timed("analyze", engine=analyzer.engine):
+        result = analyzer.analyze(info, measurements, language=language, progress=progress)
+    return AnalysisResult.model_validate(result.model_dump(mode="json"))
+
+
+def _measure(
+    analyzer: Analyzer, info: VideoInfo, measure: MeasureFn, progress: ProgressFn
+) -> Measurements | None:
+    """What the analyzer asked to be measured; None when it asked for nothing, or
+    when measuring failed and the analyzer can do without."""
+    request = analyzer.needs
+    if request is None:
+        return None
+    try:
+        with logs.timed("measure", speech=request.speech, ocr=request.ocr):
+            return measure(info.path, progress, request)
+    except Exception as exc:
+        if request.required:
+            raise
+        logs.warning(f"measuring failed, analysing without it: {exc!r}", stage="measure")
+        return None

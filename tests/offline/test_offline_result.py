@@ -9,7 +9,7 @@ import pytest
 
 from devstack import media
 from shared.core.schema import AnalysisResult
-from shared.core.video import VideoInfo
+from shared.core.video import ProgressFn, VideoInfo, no_progress
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +28,19 @@ def _info(clip: media.Clip) -> VideoInfo:
     )
 
 
+def analyze_offline(info: VideoInfo, progress: ProgressFn = no_progress) -> AnalysisResult:
+    """The analyze function's path for the offline analyzer: measure, then analyze."""
+    from shared.analyzers.offline import OfflineAnalyzer
+    from shared.orchestration.analyze import run_analysis
+    from shared.orchestration.wiring import measure
+
+    return run_analysis(OfflineAnalyzer(), info, measure=measure, language="ru", progress=progress)
+
+
 @pytest.fixture(scope="module")
 def english_result(english: media.Clip) -> tuple[AnalysisResult, list[str]]:
-    from shared.analyzers.offline import OfflineAnalyzer
-
     stages: list[str] = []
-    result = OfflineAnalyzer().analyze(_info(english), language="ru", progress=stages.append)
+    result = analyze_offline(_info(english), progress=stages.append)
     return result, stages
 
 
@@ -89,18 +96,14 @@ def test_keys_cite_numbers(english_result) -> None:
 
 
 def test_russian_translation_is_the_transcript(russian: media.Clip) -> None:
-    from shared.analyzers.offline import OfflineAnalyzer
-
-    result = OfflineAnalyzer().analyze(_info(russian), language="ru", progress=lambda s: None)
+    result = analyze_offline(_info(russian))
     assert result.meta.language == "ru"
     assert result.original.translation == result.original.transcription
     assert "рис" in result.original.transcription.lower()
 
 
 def test_result_without_speech_or_text(textless: media.Clip) -> None:
-    from shared.analyzers.offline import OfflineAnalyzer
-
-    result = OfflineAnalyzer().analyze(_info(textless), language="ru", progress=lambda s: None)
+    result = analyze_offline(_info(textless))
     assert result.original.transcription == ""
     assert result.original.translation is None
     assert all(row.text == "" and row.note == "" for row in result.script)

@@ -255,7 +255,7 @@ def test_foreign_speech_is_not_translated() -> None:
 
 
 def test_russian_numbers() -> None:
-    from shared.analyzers.offline.report import num, of_shots, shots_word
+    from shared.analyzers.offline.text import num, of_shots, shots_word
 
     assert num(2.0) == "2"
     assert num(2.45) == "2,5" or num(2.45) == "2,4"

@@ -73,6 +73,11 @@ def _network_errors() -> tuple[type[BaseException], ...]:
 
 
 NETWORK_ERRORS = _network_errors()
+# Worth another delivery: the network failed, or the answer was not an HTTP answer.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    *NETWORK_ERRORS,
+    errors.UnknownApiResponseError,
+)
 
 
 # ---------------------------------------------------------------- the analyzer
@@ -159,7 +164,7 @@ class GeminiAnalyzer:
             answer, usage, model_version = self._generate(client, video_part, prompt, progress)
         except errors.APIError as exc:
             raise _api_error(exc) from exc
-        except (*NETWORK_ERRORS, errors.UnknownApiResponseError) as exc:
+        except TRANSIENT_ERRORS as exc:
             raise TransientError(ErrorCode.AI_UNAVAILABLE, f"Gemini: {exc!r}") from exc
         finally:
             if uploaded is not None:

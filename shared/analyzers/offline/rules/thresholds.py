@@ -1,0 +1,18 @@
+"""The numbers the rules judge by (one place, named)."""
+
+TARGET_LUFS = -14.0  # what the platforms normalise to
+LOUDNESS_TOLERANCE = 1.0  # LU either side of the target that needs no advice
+TOO_LOUD_LUFS = -9.0
+MAX_TRUE_PEAK = -1.0
+MAX_SILENT_TAIL = 3.0
+MAX_AVG_SHOT = 6.0
+FAST_AVG_SHOT = 3.0
+MAX_SPEECH_START = 1.5
+QUICK_SPEECH_START = 1.0
+MAX_FIRST_CUT = 3.0
+DENSE_SPEECH = 0.6
+WIDE_CAPTIONS = 0.5
+LOW_CAPTIONS = 0.3
+DARK_FRAME = 0.25
+MIN_FPS = 24.0
+MIN_VERTICAL_WIDTH = 1080
