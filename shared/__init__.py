@@ -1,5 +1,15 @@
-"""Code shared by the three Cloud Functions.
+"""Code shared by the Cloud Functions, in layers (each imports only those below it):
 
-Importing this package is free: every module imports only what it needs, and
-cloud clients are created lazily inside the adapters.
+    orchestration/   what each function does, and the wiring that picks the parts
+    analyzers/       the Analyzer interface; gemini/ and offline/ (independent)
+    measure/         the measurement step: shots, speech, loudness, text (PyAV, Whisper, ...)
+    adapters/        one per service: Firestore, Cloud Storage, the probe, logs, HTTP
+    core/            pure: job states, result schema, validation, events, messages,
+                     settings, errors, ports (Protocols), the client contract
+
+`analyzers` and `measure` sit side by side and never import each other. The rules
+are import-linter contracts in pyproject.toml, run by `make test`.
+
+Importing this package is free: modules import only what they need, and cloud
+clients are created lazily inside the adapters.
 """

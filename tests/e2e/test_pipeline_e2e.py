@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -77,9 +78,15 @@ def test_video_reaches_success_via_status_and_listener(stack, media_dir, monkeyp
     lines = [line for line in analyze_log(stack, job["job_id"]) if "job_id" in line]
     assert all(line["severity"] == "INFO" and line["job_id"] == job["job_id"] for line in lines)
     timed = {line["stage"]: line["duration_ms"] for line in lines if "duration_ms" in line}
-    assert {"download", "probe", "analyze"} <= set(timed)
+    assert {"download", "probe", "measure", "analyze"} <= set(timed)
     assert all(ms >= 0 for ms in timed.values())
-    assert [line["stage"] for line in lines][-2:] == ["done", "cleanup"]
+    assert [line["stage"] for line in lines if "stage" in line][-2:] == ["done", "cleanup"]
+    # Every line written while the job ran (the measurement step's, the heartbeat's and
+    # libraries' own `logging` included) is JSON and carries the job id.
+    raw = (stack.logs_dir / "fn-analyze.log").read_text(errors="replace").splitlines()
+    mine = [i for i, line in enumerate(raw) if job["job_id"] in line]
+    during = [json.loads(line) for line in raw[mine[0] : mine[-1] + 1] if line.strip()]
+    assert all(line.get("job_id") == job["job_id"] for line in during), during
 
 
 def test_duplicate_notifications_run_one_analysis(stack, media_dir):

@@ -118,13 +118,14 @@ def test_signed_url_uploads_to_the_bucket(stack_env):
 
 
 def test_heartbeat_keeps_a_live_worker_s_claim_and_a_dead_one_is_taken_over(stack_env):
-    from shared.orchestration.analyze import Claim, Pipeline
+    from shared.orchestration.analyze import Claim
+    from shared.orchestration.wiring import make_pipeline
 
     settings = get_settings().model_copy(update={"claim_lease_sec": 2})
     store = FirestoreJobStore(settings)
     job_id = new_pending(store)
     assert store.claim(job_id, generation="1", token="alive")[0] is jobs.ClaimDecision.RUN
-    pipeline = Pipeline(settings, store, GcsStorage(settings))
+    pipeline = make_pipeline(settings)
     with pipeline._heartbeat(Claim(store, job_id, "alive")):
         time.sleep(3.5)  # well past one lease: only the renewals keep it
         assert store.claim(job_id, generation="1", token="dup")[0] is jobs.ClaimDecision.BUSY

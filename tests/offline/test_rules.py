@@ -1,0 +1,107 @@
+"""One case per rule of the offline analyzer (shared/analyzers/offline/rules/).
+
+Each case gives measurements on which the rule fires, with a phrase its text must
+contain, and measurements on which it stays silent. A rule added without a case
+here fails `test_every_rule_has_a_case`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from shared.analyzers.offline.rules import Rule, rules
+from tests.offline.rule_cases import reel, shots, transcript
+
+
+@dataclass(frozen=True)
+class Case:
+    fires: dict[str, Any]  # changes to the neutral reel that make the rule speak
+    says: str  # a phrase of what it writes
+    quiet: dict[str, Any]  # changes on which it says nothing ({} = the neutral reel)
+
+
+NO_TEXT = shots((0.0, 2.0, ""), (2.0, 4.5, ""), (4.5, 7.0, ""), (7.0, 9.5, ""), (9.5, 12.0, ""))
+ONE_SHOT = shots((0.0, 12.0, "3 ошибки"))
+FEW_CAPTIONS = shots((0.0, 1.0, "3 ошибки"), (1.0, 6.0, ""), (6.0, 12.0, ""))
+LATE_CUT = shots((0.0, 4.1, "3 ошибки"), (4.1, 8.0, ""), (8.0, 12.0, "подпишись"))
+DARK = [
+    s.__class__(**{**s.__dict__, "brightness": 0.1})
+    for s in shots((0.0, 6.0, "a"), (6.0, 12.0, "b"))
+]
+
+KEYS: dict[str, Case] = {
+    "quick_voice": Case({}, "Речь начинается на 0,3 с", {"speech_start_sec": 1.8}),
+    "text_hook": Case({}, "на экране «3 ошибки новичков»", {"shots": NO_TEXT}),
+    "fast_editing": Case({}, "5 планов за 12 с", {"shots": ONE_SHOT}),
+    "dense_speech": Case({"speech_share": 0.8}, "Голос звучит 80%", {}),
+    "captions": Case({}, "Текст найден в 5 из 5 планов", {"shots": NO_TEXT}),
+    "standard_loudness": Case({}, "−14,2 LUFS", {"loudness_lufs": -20.0}),
+    "vertical_frame": Case({}, "1080×1920", {"width": 720, "height": 1280}),
+}
+
+ADVICE: dict[str, Case] = {
+    "late_speech": Case({"speech_start_sec": 2.4}, "только на 2,4 с", {}),
+    "no_text_hook": Case({"shots": NO_TEXT}, "текста на экране нет", {}),
+    "long_shots": Case({"shots": ONE_SHOT}, "один план длиной 12 с", {}),
+    "late_first_cut": Case({"shots": LATE_CUT}, "Первая склейка только на 4,1 с", {}),
+    "no_audio": Case(
+        {"has_audio": False, "transcript": None, "loudness_lufs": None}, "нет звуковой", {}
+    ),
+    "no_speech": Case({"transcript": None}, "Речь в ролике не обнаружена", {}),
+    "silent_track": Case({"loudness_lufs": None, "true_peak_dbtp": -80.0}, "беззвучна", {}),
+    "too_quiet": Case({"loudness_lufs": -22.5}, "Поднимите уровень примерно на 8,5 дБ", {}),
+    "too_loud": Case({"loudness_lufs": -6.0}, "громче ориентира", {}),
+    "true_peak": Case({"true_peak_dbtp": -0.2}, "Истинный пик −0,2 dBTP", {}),
+    "silent_tail": Case({"silent_tail_sec": 5.0}, "ещё 5 с без речи", {}),
+    "no_captions": Case({"shots": NO_TEXT}, "не найден ни в одном", {}),
+    "few_captions": Case({"shots": FEW_CAPTIONS}, "Текст есть только в 1 из 3 планов", {}),
+    "not_vertical": Case({"width": 1920, "height": 1080}, "горизонтальный", {}),
+    "low_resolution": Case({"width": 720, "height": 1280}, "ниже 1080×1920", {}),
+    "low_fps": Case({"fps": 15.0}, "Частота 15 кадров/с", {}),
+    "dark_frames": Case({"shots": DARK}, "средняя яркость 10%", {}),
+    "warning_truncated": Case({"warnings": ["truncated"]}, "обрезан", {}),
+    "warning_decode_errors": Case({"warnings": ["decode_errors"]}, "ошибок", {}),
+    "warning_read_error": Case({"warnings": ["read_error"]}, "прервалось", {}),
+    "warning_ocr_capped": Case({"warnings": ["ocr_capped"]}, "самых длинных", {}),
+    "warning_ocr_unavailable": Case({"warnings": ["ocr_unavailable"]}, "недоступно", {}),
+    "warning_speech_capped": Case({"warnings": ["speech_capped"]}, "первые 10 минут", {}),
+}
+CASES = {**KEYS, **ADVICE}
+
+
+def _rule(rule_id: str) -> Rule:
+    return next(r for r in rules("key") + rules("advice") if r.id == rule_id)
+
+
+def test_every_rule_has_a_case() -> None:
+    registered = {r.id for r in rules("key")} | {r.id for r in rules("advice")}
+    assert registered == set(CASES), {
+        "rules without a case": sorted(registered - set(CASES)),
+        "cases without a rule": sorted(set(CASES) - registered),
+    }
+    assert {r.id for r in rules("key")} == set(KEYS)
+
+
+def test_the_neutral_reel_needs_no_advice() -> None:
+    assert [r.id for r in rules("advice") if r(reel()) is not None] == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fires_and_cites_its_measurement(rule_id: str) -> None:
+    case = CASES[rule_id]
+    finding = _rule(rule_id)(reel(**case.fires))
+    assert finding is not None, f"{rule_id} said nothing"
+    assert case.says in finding.text, finding.text
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_stays_quiet_otherwise(rule_id: str) -> None:
+    assert _rule(rule_id)(reel(**CASES[rule_id].quiet)) is None
+
+
+def test_speech_with_foreign_language_still_counts_as_speech() -> None:
+    m = reel(transcript=transcript(language="en"))
+    assert _rule("no_speech")(m) is None and _rule("quick_voice")(m) is not None
