@@ -35,5 +35,4 @@ def analyze(cloud_event: CloudEvent) -> None:
     if isinstance(event, Ignored):
         logs.info(f"ignored event: {event.reason}", stage="event", event_id=cloud_event["id"])
         return
-    outcome = pipeline.handle(event)
-    logs.info(f"event handled: {outcome}", stage="event", object=event.name)
+    pipeline.handle(event)

@@ -97,21 +97,26 @@ class Pipeline:
             logs.warning("deleted an upload object with no job id", object=event.name)
             return Outcome.ORPHAN
         with logs.bound(job_id=job_id, generation=event.generation):
-            token = secrets.token_hex(16)
-            decision, doc = self.store.claim(job_id, generation=event.generation, token=token)
-            logs.info(f"claim: {decision}", stage="claim", delivery=event.delivery_attempt)
-            if decision is jobs.ClaimDecision.NO_JOB:
-                self.storage.delete(event.name, event.generation)
-                return Outcome.ORPHAN
-            if decision is jobs.ClaimDecision.DONE:
-                self.storage.delete(event.name, event.generation)
-                return Outcome.IGNORED
-            if decision is jobs.ClaimDecision.BUSY:
-                raise RetryLater(f"job {job_id} is claimed by another worker")
-            assert doc is not None
-            claim = Claim(self.store, job_id, token)
-            with self._heartbeat(claim):
-                return self._run(claim, event, doc)
+            outcome = self._handle_job(job_id, event)
+            logs.info(f"event handled: {outcome}", stage="event")
+            return outcome
+
+    def _handle_job(self, job_id: str, event: FinalizeEvent) -> Outcome:
+        token = secrets.token_hex(16)
+        decision, doc = self.store.claim(job_id, generation=event.generation, token=token)
+        logs.info(f"claim: {decision}", stage="claim", delivery=event.delivery_attempt)
+        if decision is jobs.ClaimDecision.NO_JOB:
+            self.storage.delete(event.name, event.generation)
+            return Outcome.ORPHAN
+        if decision is jobs.ClaimDecision.DONE:
+            self.storage.delete(event.name, event.generation)
+            return Outcome.IGNORED
+        if decision is jobs.ClaimDecision.BUSY:
+            raise RetryLater(f"job {job_id} is claimed by another worker")
+        assert doc is not None
+        claim = Claim(self.store, job_id, token)
+        with self._heartbeat(claim):
+            return self._run(claim, event, doc)
 
     @contextmanager
     def _heartbeat(self, claim: Claim) -> Iterator[None]:
