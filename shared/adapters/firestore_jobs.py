@@ -149,3 +149,13 @@ class FirestoreJobStore:
 
         _, update = self._in_transaction(job_id, body)
         return update is not None
+
+    def running(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        query = (
+            self.client.collection(self.settings.jobs_collection)
+            .where(filter=FieldFilter("state", "==", jobs.State.PROGRESS.value))
+            .limit(limit)
+        )
+        return [(snap.id, snap.to_dict() or {}) for snap in query.stream()]

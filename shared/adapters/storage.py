@@ -99,7 +99,7 @@ class GcsStorage:
             blob.reload()
         except NotFound:
             return None
-        return ObjectInfo(int(blob.size or 0), blob.content_type, str(blob.generation))
+        return _info(blob)
 
     def download(self, name: str, generation: str | None, dest: Path) -> None:
         """Stream the object to a file, chunk by chunk (never whole in memory)."""
@@ -128,9 +128,25 @@ class GcsStorage:
             return False
         return True
 
+    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
+        blobs = self.client.list_blobs(
+            self.settings.upload_bucket, prefix=prefix, max_results=limit
+        )
+        return [_info(blob) for blob in blobs]
+
     def ensure_bucket(self) -> None:
         """Create the bucket if missing (local stack only)."""
         from google.api_core.exceptions import Conflict
 
         with contextlib.suppress(Conflict):
             self.client.create_bucket(self.settings.upload_bucket)
+
+
+def _info(blob: Any) -> ObjectInfo:
+    return ObjectInfo(
+        size=int(blob.size or 0),
+        content_type=blob.content_type,
+        generation=str(blob.generation),
+        name=blob.name,
+        updated=blob.updated,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from shared.core.messages import ErrorCode, error_message
 
-__all__ = ["ErrorCode", "JobError", "PermanentError", "RetryLater", "TransientError"]
+__all__ = ["ErrorCode", "JobError", "PermanentError", "TransientError"]
 
 
 class JobError(Exception):
@@ -31,7 +31,3 @@ class PermanentError(JobError):
 
 class TransientError(JobError):
     """Worth another delivery: the service was busy or slow."""
-
-
-class RetryLater(Exception):
-    """Another worker holds a live claim on this job; ask for redelivery."""

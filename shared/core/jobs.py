@@ -94,7 +94,7 @@ def new_job(
 class ClaimDecision(StrEnum):
     RUN = "run"  # this delivery does the analysis
     DONE = "done"  # the job already ended: acknowledge, clean up the object
-    BUSY = "busy"  # another worker holds a live claim: redeliver later
+    BUSY = "busy"  # another worker holds a live claim: acknowledge (the sweep watches it)
     NO_JOB = "no_job"  # nothing asked for this object: delete it, acknowledge
 
 

@@ -27,6 +27,8 @@ class ObjectInfo:
     size: int
     content_type: str | None
     generation: str
+    name: str = ""
+    updated: datetime | None = None
 
 
 class JobStore(Protocol):
@@ -54,6 +56,10 @@ class JobStore(Protocol):
 
     def release(self, job_id: str, token: str) -> bool: ...
 
+    def running(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        """(job id, document) of up to `limit` jobs in PROGRESS."""
+        ...
+
 
 class Storage(Protocol):
     """The upload bucket."""
@@ -69,3 +75,13 @@ class Storage(Protocol):
     def delete(self, name: str, generation: str | None = None) -> bool:
         """Delete the object if it still is this generation; False if gone or replaced."""
         ...
+
+    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
+        """Up to `limit` objects under `prefix`."""
+        ...
+
+
+class Notifier(Protocol):
+    """Sends an object-finalize notification again (the sweep's restart)."""
+
+    def notify_finalize(self, bucket: str, obj: ObjectInfo) -> None: ...

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
         90, ge=1, description="A claim's lease; the worker renews it every third of it."
     )
     max_attempts: int = Field(5, ge=1)
+    uploads_topic: str = Field("uploads", description="Topic of the bucket's notifications.")
+    sweep_batch: int = Field(200, ge=1, description="Jobs and objects one sweep looks at.")
     log_level: str = "INFO"
 
     @field_validator("upload_prefix")

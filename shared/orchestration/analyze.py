@@ -15,6 +15,7 @@ deleted whenever the job ends, whichever way.
 from __future__ import annotations
 
 import contextvars
+import os
 import secrets
 import shutil
 import tempfile
@@ -30,7 +31,7 @@ from shared.adapters import logs
 from shared.adapters.probe import probe
 from shared.analyzers.base import Analyzer
 from shared.core import jobs
-from shared.core.errors import ErrorCode, PermanentError, RetryLater, TransientError
+from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.events import FinalizeEvent
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage, error_message
@@ -39,12 +40,38 @@ from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
 from shared.core.video import MeasureFn, ProgressFn, VideoInfo
 
+# A job's download folder: /tmp/reels-work-<pid>-<random>. A folder whose process is
+# gone was left by a worker that was killed; the next worker removes it at start.
+WORKDIR_PREFIX = "reels-work-"
+
+
+def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
+    """Remove download folders of processes that no longer run (killed workers)."""
+    removed = []
+    for folder in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*"):
+        pid = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 
 class Outcome(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"
     IGNORED = "ignored"  # not an upload object, or the job already ended
     ORPHAN = "orphan"  # an upload object no job asked for: deleted
+    BUSY = "busy"  # another worker holds a live claim: acknowledged (the sweep watches it)
 
 
 @dataclass
@@ -112,7 +139,10 @@ class Pipeline:
             self.storage.delete(event.name, event.generation)
             return Outcome.IGNORED
         if decision is jobs.ClaimDecision.BUSY:
-            raise RetryLater(f"job {job_id} is claimed by another worker")
+            # Acknowledged, not retried: a busy answer must not use up the delivery
+            # attempts a real failure needs. If that worker dies, the sweep restarts
+            # the job once its lease has run out (shared.core.recovery).
+            return Outcome.BUSY
         assert doc is not None
         claim = Claim(self.store, job_id, token)
         with self._heartbeat(claim):
@@ -152,12 +182,11 @@ class Pipeline:
                 logs.warning(f"progress not written: {exc!r}", stage=stage)
             logs.info(f"stage {stage}", stage=stage)
 
-        workdir = Path(tempfile.mkdtemp(prefix="reels-"))
+        workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
         try:
             result = self._analyze(event, doc, workdir, progress)
             if not claim.succeed(result.model_dump(mode="json")):
-                logs.warning("lost the claim before writing the result", stage="done")
-                return Outcome.IGNORED
+                return self._lost_claim(claim.job_id, event)
             logs.info("job succeeded", stage="done", engine=result.meta.engine)
             self._delete(event)
             return Outcome.SUCCESS
@@ -256,8 +285,28 @@ class Pipeline:
         raise TransientError(code, str(exc)) from exc
 
     def _delete(self, event: FinalizeEvent) -> None:
+        """The job ended: its video goes, and so does a second upload to the same
+        object that arrived meanwhile (a job analyses one upload; its own
+        notification, if it comes later, finds the job ended and nothing to do)."""
         deleted = self.storage.delete(event.name, event.generation)
         logs.info("video deleted" if deleted else "video already gone", stage="cleanup")
+        newer = self.storage.info(event.name)
+        if newer is not None and newer.generation != event.generation:
+            self.storage.delete(event.name, newer.generation)
+            logs.warning(
+                "a second upload to an ended job was deleted",
+                stage="cleanup",
+                generation=newer.generation,
+            )
+
+    def _lost_claim(self, job_id: str, event: FinalizeEvent) -> Outcome:
+        """Another worker took the job over (this one was thought dead). If the job
+        has ended meanwhile, its video is this worker's to delete."""
+        doc = self.store.get(job_id)
+        logs.warning("lost the claim before writing the result", stage="done")
+        if doc is None or doc.get("state") in jobs.TERMINAL:
+            self._delete(event)
+        return Outcome.IGNORED
 
 
 def run_analysis(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from shared.core.settings import Settings
     from shared.core.video import MeasureRequest, ProgressFn
     from shared.orchestration.analyze import Pipeline
+    from shared.orchestration.sweep import Sweeper
     from shared.orchestration.uploads import Uploads
 
 
@@ -38,10 +39,13 @@ def measure(path: object, progress: ProgressFn, request: MeasureRequest) -> Meas
 
 def make_pipeline(settings: Settings) -> Pipeline:
     """The analyze function's pipeline on Firestore and Cloud Storage."""
+    from shared.adapters import logs
     from shared.adapters.firestore_jobs import FirestoreJobStore
     from shared.adapters.storage import GcsStorage
-    from shared.orchestration.analyze import Pipeline
+    from shared.orchestration.analyze import Pipeline, remove_stale_workdirs
 
+    for folder in remove_stale_workdirs():
+        logs.warning(f"removed a killed worker's download folder {folder}", stage="start")
     return Pipeline(
         settings,
         FirestoreJobStore(settings),
@@ -58,3 +62,15 @@ def make_uploads(settings: Settings) -> Uploads:
     from shared.orchestration.uploads import Uploads
 
     return Uploads(settings, FirestoreJobStore(settings), GcsStorage(settings))
+
+
+def make_sweeper(settings: Settings) -> Sweeper:
+    """The sweep function's core on Firestore, Cloud Storage and Pub/Sub."""
+    from shared.adapters.firestore_jobs import FirestoreJobStore
+    from shared.adapters.pubsub import PubSubNotifier
+    from shared.adapters.storage import GcsStorage
+    from shared.orchestration.sweep import Sweeper
+
+    return Sweeper(
+        settings, FirestoreJobStore(settings), GcsStorage(settings), PubSubNotifier(settings)
+    )

@@ -3,116 +3,27 @@ Storage and the analyzer (the real ones are exercised in tests/integration and e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from devstack import media
 from shared.core import jobs
-from shared.core.errors import ErrorCode, PermanentError, RetryLater, TransientError
+from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.events import FinalizeEvent
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
-from shared.core.ports import ObjectInfo, SignedUpload
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
 from shared.core.video import MeasureRequest, ProgressFn, VideoInfo
 from shared.orchestration.analyze import Outcome, Pipeline
 from tests.factories import job_doc
+from tests.fakes.memory import MemoryStorage, MemoryStore
 
 SETTINGS = Settings(upload_bucket="b", max_file_size_mb=1, max_attempts=3, _env_file=None)
-
-
-class MemoryStore:
-    """`shared.core.ports.JobStore` on a dict, with the same pure transitions."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, dict[str, Any]] = {}
-        self.stages: list[str] = []
-
-    def create(self, job_id: str, doc: dict[str, Any]) -> None:
-        self.docs[job_id] = dict(doc)
-
-    def get(self, job_id: str) -> dict[str, Any] | None:
-        doc = self.docs.get(job_id)
-        return dict(doc) if doc is not None else None
-
-    def claim(
-        self, job_id: str, *, generation: str, token: str
-    ) -> tuple[jobs.ClaimDecision, dict[str, Any] | None]:
-        doc = self.docs.get(job_id)
-        now = datetime.now(UTC)
-        decision = jobs.decide_claim(doc, now)
-        if decision is jobs.ClaimDecision.RUN and doc is not None:
-            lease = timedelta(minutes=10)
-            doc.update(
-                jobs.claim_update(doc, generation=generation, token=token, now=now, lease=lease)
-            )
-        return decision, dict(doc) if doc else None
-
-    def advance(self, job_id: str, token: str, stage: Stage | str) -> bool:
-        doc = self.docs[job_id]
-        update = jobs.stage_update(doc, stage, datetime.now(UTC))
-        if jobs.holds_claim(doc, token) and update:
-            doc.update(update)
-            self.stages.append(str(stage))
-            return True
-        return False
-
-    def succeed(self, job_id: str, token: str, result: dict[str, Any]) -> bool:
-        if not jobs.holds_claim(self.docs[job_id], token):
-            return False
-        self.docs[job_id].update(jobs.success_update(result, datetime.now(UTC)))
-        return True
-
-    def fail(self, job_id: str, token: str | None, code: ErrorCode | str, message: str) -> bool:
-        doc = self.docs.get(job_id)
-        if doc is None or doc.get("state") in jobs.TERMINAL:
-            return False
-        if token is not None and not jobs.holds_claim(doc, token):
-            return False
-        doc.update(jobs.failure_update(code, message, datetime.now(UTC)))
-        return True
-
-    def renew(self, job_id: str, token: str) -> bool:
-        return jobs.holds_claim(self.docs[job_id], token)
-
-    def release(self, job_id: str, token: str) -> bool:
-        if not jobs.holds_claim(self.docs[job_id], token):
-            return False
-        self.docs[job_id].update(jobs.release_update(datetime.now(UTC)))
-        return True
-
-
-@dataclass
-class MemoryStorage:
-    """`shared.core.ports.Storage` holding one object's bytes (from `source`)."""
-
-    source: Path | None = None
-    downloads: int = 0
-    deleted: list[tuple[str, str | None]] = field(default_factory=list)
-
-    def signed_upload(
-        self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
-    ) -> SignedUpload:
-        expires = (now or datetime.now(UTC)) + timedelta(minutes=15)
-        return SignedUpload(f"memory://{name}", {"Content-Type": content_type}, expires)
-
-    def info(self, name: str, generation: str | None = None) -> ObjectInfo | None:
-        if self.source is None:
-            return None
-        return ObjectInfo(self.source.stat().st_size, "video/mp4", generation or "1")
-
-    def download(self, name: str, generation: str | None, dest: Path) -> None:
-        self.downloads += 1
-        dest.write_bytes(self.source.read_bytes() if self.source else b"")
-
-    def delete(self, name: str, generation: str | None = None) -> bool:
-        self.deleted.append((name, generation))
-        return True
 
 
 class ScriptedAnalyzer:
@@ -180,6 +91,7 @@ def setup(
     store, storage = MemoryStore(), MemoryStorage(source=video)
     job_id = jobs.new_job_id()
     store.docs[job_id] = job_doc(object_name=f"uploads/{job_id}")
+    storage.objects[f"uploads/{job_id}"] = "7"
     pipeline = Pipeline(
         SETTINGS,
         store,
@@ -251,14 +163,16 @@ def test_unexpected_exception_is_retried_then_fails_clearly(video):
     assert store.docs[job_id]["error"]["code"] == "analysis_failed"
 
 
-def test_busy_claim_asks_for_redelivery_and_ended_job_is_cleaned_up(video):
-    pipeline, store, storage, job_id, event = setup(video, ScriptedAnalyzer())
+def test_busy_claim_is_acknowledged_and_ended_job_is_cleaned_up(video):
+    analyzer = ScriptedAnalyzer()
+    pipeline, store, storage, job_id, event = setup(video, analyzer)
     store.docs[job_id].update(
         state="PROGRESS",
         claim={"token": "other", "lease_until": datetime.now(UTC) + timedelta(minutes=5)},
     )
-    with pytest.raises(RetryLater):
-        pipeline.handle(event)
+    # Not an error: a busy answer must not use up Pub/Sub's delivery attempts.
+    assert pipeline.handle(event) is Outcome.BUSY
+    assert analyzer.calls == 0 and storage.deleted == []
     store.docs[job_id].update(state="SUCCESS", claim=None)
     assert pipeline.handle(event) is Outcome.IGNORED
     assert storage.deleted == [(event.name, "7")]
@@ -269,6 +183,7 @@ def test_foreign_and_orphan_objects(video):
     assert pipeline.handle(FinalizeEvent("other", "uploads/x", "1", 5, None)) is Outcome.IGNORED
     assert pipeline.handle(FinalizeEvent("b", "thumbs/x.jpg", "1", 5, None)) is Outcome.IGNORED
     orphan = FinalizeEvent("b", f"uploads/{jobs.new_job_id()}", "1", 5, None)
+    storage.objects[orphan.name] = "1"
     assert pipeline.handle(orphan) is Outcome.ORPHAN
     assert storage.deleted == [(orphan.name, "1")]
 
@@ -304,3 +219,50 @@ def test_required_measurements_that_fail_fail_the_job(video):
     assert pipeline.handle(event) is Outcome.FAILURE
     assert store.docs[job_id]["error"]["code"] == "corrupt_video"
     assert analyzer.calls == 0 and storage.deleted == [(event.name, "7")]
+
+
+def test_a_second_upload_to_an_ended_job_is_deleted_with_it(video):
+    pipeline, store, storage, job_id, event = setup(video, ScriptedAnalyzer())
+    original_delete = storage.delete
+
+    def delete_then_reupload(name: str, generation: str | None = None) -> bool:
+        # The user PUTs again while the first upload is being analysed.
+        done = original_delete(name, generation)
+        if generation == "7":
+            storage.objects[name] = "8"
+        return done
+
+    storage.delete = delete_then_reupload  # type: ignore[method-assign]
+    assert pipeline.handle(event) is Outcome.SUCCESS
+    assert storage.objects == {} and storage.deleted == [(event.name, "7"), (event.name, "8")]
+    late = FinalizeEvent("b", event.name, "8", 1000, "video/mp4")  # its own notification
+    assert pipeline.handle(late) is Outcome.IGNORED
+    assert store.docs[job_id]["state"] == "SUCCESS"
+
+
+def test_a_worker_that_lost_its_claim_still_deletes_an_ended_jobs_video(video):
+    pipeline, store, storage, _, event = setup(video, ScriptedAnalyzer())
+    original_succeed = store.succeed
+
+    def taken_over(job: str, token: str, result: dict) -> bool:
+        # Meanwhile another worker took over and finished the job.
+        store.docs[job].update(state="SUCCESS", claim=None)
+        return original_succeed(job, token, result)
+
+    store.succeed = taken_over  # type: ignore[method-assign]
+    assert pipeline.handle(event) is Outcome.IGNORED
+    assert storage.objects == {}
+
+
+def test_a_killed_workers_download_folder_is_removed_at_start(tmp_path: Path) -> None:
+    from shared.orchestration.analyze import WORKDIR_PREFIX, remove_stale_workdirs
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f"{WORKDIR_PREFIX}{dead.pid}-abc"
+    live = tmp_path / f"{WORKDIR_PREFIX}{os.getpid()}-def"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "video").write_bytes(b"x" * 100)
+    assert remove_stale_workdirs(tmp_path) == [stale]
+    assert not stale.exists() and live.exists()

@@ -1,0 +1,87 @@
+"""The periodic sweep (Cloud Scheduler -> the sweep function; a timer in the local
+stack): every job ends and every uploaded video goes, even when a worker died.
+
+    running jobs:   lease ran out / released with no redelivery -> notify again
+                    (a new worker takes it over) or, attempts used up, FAILURE
+    upload objects: owned by no live job (ended, or never created) -> deleted
+
+Decisions are `shared.core.recovery`'s; this module only applies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.adapters import logs
+from shared.core import jobs
+from shared.core.messages import ErrorCode, error_message
+from shared.core.ports import JobStore, Notifier, Storage
+from shared.core.recovery import SweepAction, decide, object_is_stray
+from shared.core.settings import Settings
+
+
+@dataclass
+class SweepReport:
+    restarted: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"restarted": self.restarted, "failed": self.failed, "deleted": self.deleted}
+
+
+@dataclass
+class Sweeper:
+    settings: Settings
+    store: JobStore
+    storage: Storage
+    notifier: Notifier
+
+    def run(self, now: datetime | None = None) -> SweepReport:
+        now = now or datetime.now(UTC)
+        report = SweepReport()
+        for job_id, doc in self.store.running(self.settings.sweep_batch):
+            with logs.bound(job_id=job_id):
+                self._job(job_id, doc, now, report)
+        self._objects(now, report)
+        logs.info("sweep done", stage="sweep", **{k: len(v) for k, v in report.to_json().items()})
+        return report
+
+    def _job(self, job_id: str, doc: dict[str, Any], now: datetime, report: SweepReport) -> None:
+        action = decide(doc, now, max_attempts=self.settings.max_attempts)
+        if action is SweepAction.NONE:
+            return
+        name = doc.get("object") or jobs.object_name(self.settings.upload_prefix, job_id)
+        if action is SweepAction.FAIL:
+            self._fail(job_id, name, ErrorCode.ANALYSIS_STALLED, report)
+            return
+        info = self.storage.info(name)
+        if info is None:
+            self._fail(job_id, name, ErrorCode.OBJECT_MISSING, report)
+            return
+        self.notifier.notify_finalize(self.settings.upload_bucket, info)
+        report.restarted.append(job_id)
+        logs.warning("worker lost: notified again", stage="sweep", attempts=doc.get("attempts"))
+
+    def _fail(self, job_id: str, name: str, code: ErrorCode, report: SweepReport) -> None:
+        if self.store.fail(job_id, None, code, error_message(code)):
+            report.failed.append(job_id)
+            logs.warning(f"job failed by the sweep: {code}", stage="sweep", code=code)
+        if self.storage.delete(name):
+            report.deleted.append(name)
+
+    def _objects(self, now: datetime, report: SweepReport) -> None:
+        prefix = self.settings.upload_prefix
+        for obj in self.storage.list(prefix, self.settings.sweep_batch):
+            if obj.name in report.deleted:
+                continue
+            job_id = jobs.job_id_from_object(prefix, obj.name)
+            doc = self.store.get(job_id) if job_id else None
+            age = now - obj.updated if obj.updated else now - now
+            if obj.updated is None or not object_is_stray(doc, age):
+                continue
+            if self.storage.delete(obj.name, obj.generation):
+                report.deleted.append(obj.name)
+                logs.info("stray upload deleted", stage="sweep", object=obj.name, job_id=job_id)

@@ -1,0 +1,120 @@
+"""In-memory stand-ins for Firestore and Cloud Storage that implement the Protocols
+of `shared.core.ports` with the same pure transitions (`shared.core.jobs`), for unit
+tests of the orchestration. The real adapters are exercised in tests/integration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from shared.core import jobs
+from shared.core.messages import ErrorCode, Stage
+from shared.core.ports import ObjectInfo, SignedUpload
+
+
+class MemoryStore:
+    """`shared.core.ports.JobStore` on a dict, with the same pure transitions."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.stages: list[str] = []
+
+    def create(self, job_id: str, doc: dict[str, Any]) -> None:
+        self.docs[job_id] = dict(doc)
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        doc = self.docs.get(job_id)
+        return dict(doc) if doc is not None else None
+
+    def claim(
+        self, job_id: str, *, generation: str, token: str
+    ) -> tuple[jobs.ClaimDecision, dict[str, Any] | None]:
+        doc = self.docs.get(job_id)
+        now = datetime.now(UTC)
+        decision = jobs.decide_claim(doc, now)
+        if decision is jobs.ClaimDecision.RUN and doc is not None:
+            lease = timedelta(minutes=10)
+            doc.update(
+                jobs.claim_update(doc, generation=generation, token=token, now=now, lease=lease)
+            )
+        return decision, dict(doc) if doc else None
+
+    def advance(self, job_id: str, token: str, stage: Stage | str) -> bool:
+        doc = self.docs[job_id]
+        update = jobs.stage_update(doc, stage, datetime.now(UTC))
+        if jobs.holds_claim(doc, token) and update:
+            doc.update(update)
+            self.stages.append(str(stage))
+            return True
+        return False
+
+    def succeed(self, job_id: str, token: str, result: dict[str, Any]) -> bool:
+        if not jobs.holds_claim(self.docs[job_id], token):
+            return False
+        self.docs[job_id].update(jobs.success_update(result, datetime.now(UTC)))
+        return True
+
+    def fail(self, job_id: str, token: str | None, code: ErrorCode | str, message: str) -> bool:
+        doc = self.docs.get(job_id)
+        if doc is None or doc.get("state") in jobs.TERMINAL:
+            return False
+        if token is not None and not jobs.holds_claim(doc, token):
+            return False
+        doc.update(jobs.failure_update(code, message, datetime.now(UTC)))
+        return True
+
+    def renew(self, job_id: str, token: str) -> bool:
+        return jobs.holds_claim(self.docs[job_id], token)
+
+    def release(self, job_id: str, token: str) -> bool:
+        if not jobs.holds_claim(self.docs[job_id], token):
+            return False
+        self.docs[job_id].update(jobs.release_update(datetime.now(UTC)))
+        return True
+
+    def running(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        found = [(i, dict(d)) for i, d in self.docs.items() if d.get("state") == "PROGRESS"]
+        return found[:limit]
+
+
+@dataclass
+class MemoryStorage:
+    """`shared.core.ports.Storage`: objects by name -> generation, bytes from `source`."""
+
+    source: Path | None = None
+    objects: dict[str, str] = field(default_factory=dict)
+    uploaded: dict[str, datetime] = field(default_factory=dict)  # default: now
+    downloads: int = 0
+    deleted: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def signed_upload(
+        self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
+    ) -> SignedUpload:
+        expires = (now or datetime.now(UTC)) + timedelta(minutes=15)
+        return SignedUpload(f"memory://{name}", {"Content-Type": content_type}, expires)
+
+    def info(self, name: str, generation: str | None = None) -> ObjectInfo | None:
+        current = self.objects.get(name)
+        if current is None or (generation is not None and generation != current):
+            return None
+        size = self.source.stat().st_size if self.source else 0
+        updated = self.uploaded.get(name, datetime.now(UTC))
+        return ObjectInfo(size, "video/mp4", current, name=name, updated=updated)
+
+    def download(self, name: str, generation: str | None, dest: Path) -> None:
+        self.downloads += 1
+        dest.write_bytes(self.source.read_bytes() if self.source else b"")
+
+    def delete(self, name: str, generation: str | None = None) -> bool:
+        current = self.objects.get(name)
+        if current is None or (generation is not None and generation != current):
+            return False
+        del self.objects[name]
+        self.deleted.append((name, generation))
+        return True
+
+    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
+        found = [self.info(n) for n in sorted(self.objects) if n.startswith(prefix)]
+        return [i for i in found if i is not None][:limit]
