@@ -61,6 +61,7 @@ Reels Scripter is running on 127.0.0.1 (analysis: {engine})
   upload_url       {stack.upload_url_endpoint}
   status           {stack.status_endpoint}<job_id>
   analyze          {stack.analyze_endpoint}
+  sweep            {stack.sweep_endpoint}   (every {stack.sweep_interval_sec:.0f} s, as Cloud Scheduler)
   Firestore        {stack.firestore_host}   Pub/Sub {stack.pubsub_host}   GCS {stack.gcs_url}
   project          {stack.project}
   logs             {stack.logs_dir}

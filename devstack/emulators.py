@@ -119,6 +119,14 @@ class Process:
         except OSError:
             return "(no log)"
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def exited(self) -> bool:
+        """It was started and has died (not stopped by us)."""
+        return self._proc is not None and self._proc.poll() is not None
+
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:

@@ -4,8 +4,11 @@
                        dead-letter topic + pull subscription for inspection
     Firestore emulator job documents (security rules from firestore.rules)
     fake-gcs-server    the upload bucket; finalize events -> topic `uploads`
-    functions          upload_url, status, analyze under functions-framework
+    functions          upload_url, status, analyze, sweep under functions-framework
     web                web/dist and /config.json
+    watcher            calls sweep every `sweep_interval_sec` (Cloud Scheduler's job) and
+                       starts a function again when its process died (as Cloud Run
+                       starts a new instance)
 
 Used by `make run` (python -m devstack run) and by the test suite.
 """
@@ -21,7 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,10 +51,11 @@ class Ports:
     firestore: int = 8080
     pubsub: int = 8085
     gcs: int = 4443
+    sweep: int = 8084
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(*(free_port() for _ in range(7)))
+        return cls(*(free_port() for _ in fields(cls)))
 
 
 class FunctionProcess(Process):
@@ -105,10 +109,16 @@ class Stack:
     retry_min_sec: int = 1
     retry_max_sec: int = 10
     max_delivery_attempts: int = 5
+    # Cloud Scheduler runs the sweep every minute; 0 switches the local timer off.
+    sweep_interval_sec: float = 60.0
 
     def __post_init__(self) -> None:
         self._procs: list[Process] = []
+        self._functions: list[FunctionProcess] = []
         self._web: ThreadingHTTPServer | None = None
+        self._stop_watch = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self.restarts: list[str] = []
         self.logs_dir = self.workdir / "logs"
 
     # -- addresses -------------------------------------------------------
@@ -127,6 +137,10 @@ class Stack:
     @property
     def analyze_endpoint(self) -> str:
         return f"http://127.0.0.1:{self.ports.analyze}/projects/{self.project}/topics/{TOPIC}"
+
+    @property
+    def sweep_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.ports.sweep}/"
 
     @property
     def firestore_host(self) -> str:
@@ -209,12 +223,44 @@ class Stack:
                 {**env, "THREADS": "4"},
                 log_dir=self.logs_dir,
             ),
+            FunctionProcess("sweep", "http", self.ports.sweep, env, log_dir=self.logs_dir),
         ]
         self._procs += functions
+        self._functions = functions
         for fn in functions:
             fn.start()
         self._create_push_subscription()
         self._start_web()
+        self._watcher = threading.Thread(target=self._watch, name="stack-watcher", daemon=True)
+        self._watcher.start()
+
+    def function(self, target: str) -> FunctionProcess:
+        return next(fn for fn in self._functions if fn.target == target)
+
+    def _watch(self) -> None:
+        """Restart functions whose process died; run the sweep on its interval."""
+        next_sweep = time.monotonic() + (self.sweep_interval_sec or float("inf"))
+        while not self._stop_watch.wait(0.5):
+            for fn in self._functions:
+                if fn.exited():
+                    self.restarts.append(fn.target)
+                    try:
+                        fn.start()
+                    except RuntimeError as exc:  # the port may linger a moment
+                        print(f"devstack: restarting {fn.name} failed: {exc}", file=sys.stderr)
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + self.sweep_interval_sec
+                self.sweep()
+
+    def sweep(self) -> dict[str, Any] | None:
+        """Run the sweep function once (what Cloud Scheduler does every minute)."""
+        request = urllib.request.Request(self.sweep_endpoint, data=b"{}", method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return dict(json.loads(answer.read()))
+        except (OSError, ValueError) as exc:
+            print(f"devstack: sweep failed: {exc}", file=sys.stderr)
+            return None
 
     def _rules_file(self) -> Path | None:
         rules = ROOT / "firestore.rules"
@@ -324,6 +370,10 @@ class Stack:
         self._web = server
 
     def stop(self) -> None:
+        self._stop_watch.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+            self._watcher = None
         if self._web is not None:
             self._web.shutdown()
             self._web.server_close()

@@ -32,6 +32,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         project=f"reels-test-{os.getpid()}",
         workdir=workdir,
         extra_env={"ANALYZER": "offline"},  # whatever a developer's .env says
+        # The sweep is run by the tests that need it (tests/e2e/test_recovery.py), so
+        # jobs that tests write by hand are never restarted behind their back.
+        sweep_interval_sec=0,
     )
     try:
         s.start()
