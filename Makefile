@@ -2,15 +2,18 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps web run test lint format package deploy bench dead-letters demo tf-fmt clean
+.PHONY: deps system-deps python-deps node-deps web run test lint format package deploy bench dead-letters demo tf-fmt clean
 
-deps: system-deps python-deps web
+deps: system-deps python-deps node-deps web
 
 system-deps:
 	@scripts/install-system-deps.sh
 
 python-deps:
 	@scripts/install-python-deps.sh
+
+node-deps:
+	@scripts/install-node-deps.sh
 
 web:
 	@if [ -x web/build.sh ]; then web/build.sh; fi

@@ -10,6 +10,7 @@ process outlives a test run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -248,3 +249,59 @@ class FakeGcs(Process):
             "-event.list=finalize",
             "-log-level=info",
         ]
+
+
+FIREBASE_BIN = Path(__file__).resolve().parent / "firebase" / "node_modules" / ".bin" / "firebase"
+
+
+class AuthEmulator(Process):
+    """The Firebase Auth emulator from npm's firebase-tools (plain Node, offline):
+    `accounts:signUp` gives anonymous users real (unsigned) ID tokens."""
+
+    name = "auth"
+
+    def __init__(self, port: int, project: str, workdir: Path, **kw: object) -> None:
+        super().__init__(port, **kw)  # type: ignore[arg-type]
+        self.project = project
+        self.workdir = workdir
+
+    def command(self) -> list[str]:
+        _require(FIREBASE_BIN, "firebase-tools", "Run `make deps` (scripts/install-node-deps.sh).")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        config = {
+            "emulators": {
+                "auth": {"host": "127.0.0.1", "port": self.port},
+                # Its hub and logging ports must not collide with another stack's.
+                "hub": {"host": "127.0.0.1", "port": free_port()},
+                "logging": {"host": "127.0.0.1", "port": free_port()},
+                "ui": {"enabled": False},
+            }
+        }
+        (self.workdir / "firebase.json").write_text(json.dumps(config))
+        return [
+            str(FIREBASE_BIN),
+            "emulators:start",
+            "--only",
+            "auth",
+            "--project",
+            self.project,
+            "--config",
+            str(self.workdir / "firebase.json"),
+        ]
+
+    def env(self) -> dict[str, str]:
+        # No telemetry, no update check: this machine may have no network.
+        return {**os.environ, "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true", "CI": "true"}
+
+    def sign_up(self) -> dict[str, str]:
+        """A new anonymous user: {"idToken", "refreshToken", "localId", ...}."""
+        url = (
+            f"http://{self.host}/identitytoolkit.googleapis.com/v1/accounts:signUp"
+            "?key=local-emulator-key"
+        )
+        body = json.dumps({"returnSecureToken": True}).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return dict(json.loads(answer.read()))

@@ -3,6 +3,7 @@
     Pub/Sub emulator   topic `uploads` -> push subscription -> analyze function
                        dead-letter topic + pull subscription for inspection
     Firestore emulator job documents (security rules from firestore.rules)
+    Auth emulator      Firebase Authentication (firebase-tools): anonymous users
     fake-gcs-server    the upload bucket; finalize events -> topic `uploads`
     functions          upload_url, status, analyze, sweep under functions-framework
     web                web/dist and /config.json
@@ -30,7 +31,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from devstack.emulators import FakeGcs, FirestoreEmulator, Process, PubSubEmulator, free_port
+from devstack.emulators import (
+    AuthEmulator,
+    FakeGcs,
+    FirestoreEmulator,
+    Process,
+    PubSubEmulator,
+    free_port,
+)
 from devstack.signing import write_signing_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +60,18 @@ class Ports:
     pubsub: int = 8085
     gcs: int = 4443
     sweep: int = 8084
+    auth: int = 9099
 
     @classmethod
     def free(cls) -> Ports:
         return cls(*(free_port() for _ in fields(cls)))
+
+
+def _capture(fn: Any, errors: list[BaseException]) -> None:
+    try:
+        fn()
+    except BaseException as exc:  # re-raised by the thread that waits
+        errors.append(exc)
 
 
 class FunctionProcess(Process):
@@ -114,6 +130,7 @@ class Stack:
 
     def __post_init__(self) -> None:
         self._procs: list[Process] = []
+        self.auth: AuthEmulator | None = None
         self._functions: list[FunctionProcess] = []
         self._web: ThreadingHTTPServer | None = None
         self._stop_watch = threading.Event()
@@ -143,6 +160,10 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.sweep}/"
 
     @property
+    def auth_host(self) -> str:
+        return f"127.0.0.1:{self.ports.auth}"
+
+    @property
     def firestore_host(self) -> str:
         return f"127.0.0.1:{self.ports.firestore}"
 
@@ -165,6 +186,7 @@ class Stack:
             "FIRESTORE_EMULATOR_HOST": self.firestore_host,
             "PUBSUB_EMULATOR_HOST": self.pubsub_host,
             "STORAGE_EMULATOR_HOST": self.gcs_url,
+            "FIREBASE_AUTH_EMULATOR_HOST": self.auth_host,
             "UPLOAD_BUCKET": BUCKET,
             "UPLOAD_PREFIX": PREFIX,
             "STATUS_BASE_URL": self.status_endpoint.rstrip("/"),
@@ -192,7 +214,16 @@ class Stack:
         firestore = FirestoreEmulator(
             self.ports.firestore, rules=self._rules_file(), log_dir=self.logs_dir
         )
-        self._procs += [pubsub, firestore]
+        self.auth = AuthEmulator(
+            self.ports.auth, self.project, self.workdir / "auth", log_dir=self.logs_dir
+        )
+        self._procs += [pubsub, firestore, self.auth]
+        # The Auth emulator (Node) starts in the time the Java emulators take.
+        auth_error: list[BaseException] = []
+        auth_start = threading.Thread(
+            target=lambda: _capture(self.auth.start, auth_error), name="auth-start"
+        )
+        auth_start.start()
         pubsub.start()
         firestore.start()
         self._create_topics()
@@ -229,6 +260,9 @@ class Stack:
         self._functions = functions
         for fn in functions:
             fn.start()
+        auth_start.join()
+        if auth_error:
+            raise auth_error[0]
         self._create_push_subscription()
         self._start_web()
         self._watcher = threading.Thread(target=self._watch, name="stack-watcher", daemon=True)
@@ -356,6 +390,7 @@ class Stack:
                 "appId": self.project,
             },
             "firestoreEmulator": {"host": "127.0.0.1", "port": self.ports.firestore},
+            "authEmulator": f"http://{self.auth_host}",
         }
 
     def _start_web(self) -> None:
@@ -389,6 +424,11 @@ class Stack:
         self.stop()
 
     # -- inspection ------------------------------------------------------
+    def sign_up(self) -> str:
+        """A new anonymous user's ID token (what the page and the CLI do first)."""
+        assert self.auth is not None, "the stack is not running"
+        return self.auth.sign_up()["idToken"]
+
     def dead_letters(self, max_messages: int = 10) -> list[dict[str, Any]]:
         """Pull (and acknowledge) what landed in the dead-letter subscription."""
         _, subscriber = self.publisher()

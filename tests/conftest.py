@@ -31,7 +31,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         ports=Ports.free(),
         project=f"reels-test-{os.getpid()}",
         workdir=workdir,
-        extra_env={"ANALYZER": "offline"},  # whatever a developer's .env says
+        extra_env={
+            "ANALYZER": "offline",  # whatever a developer's .env says
+            # Every test upload is a new anonymous user from 127.0.0.1: a per-user
+            # limit a test can reach, no per-address or service limit in the way.
+            "QUOTA_USER_DAILY": "5",
+            "QUOTA_IP_DAILY": "100000",
+            "QUOTA_SERVICE_DAILY": "100000",
+        },
         # The sweep is run by the tests that need it (tests/e2e/test_recovery.py), so
         # jobs that tests write by hand are never restarted behind their back.
         sweep_interval_sec=0,

@@ -1,4 +1,5 @@
-"""HTTP function: validate an upload request, create the job, answer a signed PUT URL."""
+"""HTTP function: who asks (Firebase ID token), is there quota left, then the job and
+its signed PUT URL."""
 
 from __future__ import annotations
 
@@ -6,22 +7,29 @@ import functions_framework
 from flask import Request, Response
 
 from shared.adapters import logs
-from shared.adapters.http import begin, error_response, json_response, with_cors
+from shared.adapters.http import begin, client_ip, error_response, json_response, with_cors
+from shared.core.identity import InvalidToken, bearer_token
 from shared.core.messages import ErrorCode
+from shared.core.ports import TokenVerifier
 from shared.core.settings import get_settings
-from shared.orchestration.uploads import Uploads
-from shared.orchestration.wiring import make_uploads
+from shared.orchestration.uploads import Answer, Uploads, auth_failure
+from shared.orchestration.wiring import make_token_verifier, make_uploads
 
 _uploads: Uploads | None = None
+_verifier: TokenVerifier | None = None
 
 
-def _get_uploads() -> Uploads:
-    global _uploads
-    if _uploads is None:
+def _parts() -> tuple[Uploads, TokenVerifier]:
+    global _uploads, _verifier
+    if _uploads is None or _verifier is None:
         settings = get_settings()
         logs.configure(settings.log_level)
-        _uploads = make_uploads(settings)
-    return _uploads
+        _uploads, _verifier = make_uploads(settings), make_token_verifier(settings)
+    return _uploads, _verifier
+
+
+def _answer(answer: Answer, cors: dict[str, str]) -> Response:
+    return with_cors(json_response(answer.body, answer.status, answer.headers), cors)
 
 
 @functions_framework.http
@@ -31,8 +39,18 @@ def upload_url(request: Request) -> Response:
     if early is not None:
         return early
     try:
-        status, body = _get_uploads().create(request.get_json(silent=True))
+        uploads, verifier = _parts()
+        try:
+            identity = verifier.verify(bearer_token(request.headers.get("Authorization")))
+        except InvalidToken as exc:
+            logs.info(f"upload refused: {exc}", stage="upload_url", code="auth_required")
+            return _answer(auth_failure(), cors)
+        answer = uploads.create(
+            request.get_json(silent=True),
+            identity=identity,
+            client_ip=client_ip(request, settings.trusted_proxy_hops),
+        )
     except Exception as exc:  # an outage: say so in Russian, log the cause
         logs.error(f"upload_url failed: {exc!r}", stage="upload_url")
         return with_cors(error_response(500, ErrorCode.INTERNAL), cors)
-    return with_cors(json_response(body, status), cors)
+    return _answer(answer, cors)

@@ -36,7 +36,8 @@ def cors_headers(request: Request, allowed_origins: list[str], methods: str) -> 
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Allow-Methods": methods,
-        "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Allow-Headers": "Content-Type, Authorization",
+        "Access-Control-Expose-Headers": "Retry-After",
         "Access-Control-Max-Age": "3600",
         "Vary": "Origin",
     }
@@ -60,3 +61,15 @@ def begin(
     if request.method != method:
         return cors, with_cors(error_response(405, "method_not_allowed"), cors)
     return cors, None
+
+
+def client_ip(request: Request, trusted_hops: int) -> str:
+    """The caller's address. Behind `trusted_hops` proxies that each append to
+    X-Forwarded-For (Google's front end: 1), the entry they appended; anything
+    before it was written by the client and proves nothing."""
+    if trusted_hops > 0:
+        hops = [h.strip() for h in (request.headers.get("X-Forwarded-For") or "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= trusted_hops:
+            return hops[-trusted_hops]
+    return request.remote_addr or "unknown"

@@ -21,6 +21,10 @@ class ErrorCode(StrEnum):
     BAD_LANGUAGE = "bad_language"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     INTERNAL = "internal"
+    AUTH_REQUIRED = "auth_required"
+    QUOTA_USER = "quota_user"
+    QUOTA_IP = "quota_ip"
+    QUOTA_SERVICE = "quota_service"
     # status
     NOT_FOUND = "not_found"
     # analyze: the video
@@ -50,6 +54,10 @@ ERRORS: dict[ErrorCode, str] = {
     ErrorCode.BAD_LANGUAGE: "Неподдерживаемый язык результата. Доступны: {languages}.",
     ErrorCode.METHOD_NOT_ALLOWED: "Метод не поддерживается.",
     ErrorCode.INTERNAL: "Внутренняя ошибка сервиса. Попробуйте ещё раз через минуту.",
+    ErrorCode.AUTH_REQUIRED: "Нужен вход: обновите страницу, чтобы войти автоматически, и попробуйте снова.",
+    ErrorCode.QUOTA_USER: "Лимит на сегодня исчерпан: не больше {limit} видео в день. Новые разборы — через {wait} (в 00:00 UTC).",
+    ErrorCode.QUOTA_IP: "С этого подключения сегодня загружено слишком много видео (лимит {limit} в день). Новые разборы — через {wait} (в 00:00 UTC).",
+    ErrorCode.QUOTA_SERVICE: "Сервис исчерпал дневной лимит разборов. Попробуйте через {wait} (в 00:00 UTC).",
     ErrorCode.NOT_FOUND: "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.",
     ErrorCode.UPLOAD_EXPIRED: "Видео так и не было загружено: срок ссылки для загрузки истёк. Загрузите видео заново.",
     ErrorCode.OBJECT_MISSING: "Загруженный файл не найден. Загрузите видео заново.",

@@ -11,8 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from shared.core.identity import Identity
 from shared.core.jobs import ClaimDecision
 from shared.core.messages import ErrorCode, Stage
+from shared.core.quotas import Counter
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,20 @@ class Notifier(Protocol):
     """Sends an object-finalize notification again (the sweep's restart)."""
 
     def notify_finalize(self, bucket: str, obj: ObjectInfo) -> None: ...
+
+
+class TokenVerifier(Protocol):
+    """Firebase ID tokens -> who is asking (raises shared.core.identity.InvalidToken)."""
+
+    def verify(self, token: str) -> Identity: ...
+
+
+class QuotaStore(Protocol):
+    """Daily counters, checked and counted together in one transaction."""
+
+    def take(self, counters: list[Counter], tokens_doc: str, token_budget: int) -> Counter | None:
+        """Count one upload in every counter, unless one is full (returned, nothing
+        counted) or the service's Gemini tokens reached `token_budget` (> 0)."""
+        ...
+
+    def add_tokens(self, tokens_doc: str, tokens: int) -> None: ...

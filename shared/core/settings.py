@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     upload_bucket: str = Field("reels-uploads", description="Bucket the browser uploads to.")
     upload_prefix: str = Field("uploads/", description="Object prefix of uploads.")
     jobs_collection: str = "jobs"
+    quotas_collection: str = "quotas"
 
     # Public surface
     frontend_url: str = Field(
@@ -58,6 +59,20 @@ class Settings(BaseSettings):
     gemini_align_to_cuts: bool = True
     google_genai_use_vertexai: bool = False
     google_cloud_location: str = "us-central1"
+
+    # Users and quotas (per UTC day): checked before any URL is signed.
+    quota_user_daily: int = Field(10, ge=0, description="Videos a day per user.")
+    quota_ip_daily: int = Field(30, ge=0, description="Videos a day per client address.")
+    quota_service_daily: int = Field(1000, ge=0, description="Videos a day for everyone.")
+    quota_service_tokens: int = Field(
+        0, ge=0, description="Gemini tokens a day for everyone; 0 = no cap."
+    )
+    trusted_proxy_hops: int = Field(
+        1,
+        ge=0,
+        description="Proxies that append to X-Forwarded-For (Google's front end: 1); "
+        "0 = the connection's own address.",
+    )
 
     # Delivery
     claim_lease_sec: int = Field(

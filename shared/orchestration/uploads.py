@@ -1,4 +1,10 @@
-"""The upload_url function's core: validate, create the job, sign the URL."""
+"""The upload_url function's core: who asks, is there quota left, then the job and its URL.
+
+    identity (Firebase ID token) -> request checked -> quotas counted (one
+    transaction) -> URL signed -> job created (with its owner)
+
+Nothing is signed, and no money can be spent, before the first three pass.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.adapters import logs
-from shared.core import jobs
-from shared.core.ports import JobStore, Storage
+from shared.core import jobs, quotas
+from shared.core.identity import Identity
+from shared.core.messages import ErrorCode, error_message
+from shared.core.ports import JobStore, QuotaStore, Storage
 from shared.core.settings import Settings
 from shared.core.validation import Rejection, validate_upload_request
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
 
 
 @dataclass
@@ -18,28 +33,25 @@ class Uploads:
     settings: Settings
     store: JobStore
     storage: Storage
+    quotas: QuotaStore
 
-    def create(self, body: Any) -> tuple[int, dict[str, Any]]:
-        """(HTTP status, JSON body) for one upload request."""
-        return create_upload(body, settings=self.settings, store=self.store, storage=self.storage)
-
-
-def create_upload(
-    body: Any, *, settings: Settings, store: JobStore, storage: Storage
-) -> tuple[int, dict[str, Any]]:
-    request = validate_upload_request(body, max_bytes=settings.max_file_size_bytes)
-    if isinstance(request, Rejection):
-        logs.info(f"upload rejected: {request.code}", stage="upload_url", code=request.code)
-        return request.status, request.to_json()
-    now = datetime.now(UTC)
-    job_id = jobs.new_job_id()
-    name = jobs.object_name(settings.upload_prefix, job_id)
-    signed = storage.signed_upload(
-        name, request.content_type, settings.max_file_size_bytes, now=now
-    )
-    store.create(
-        job_id,
-        jobs.new_job(
+    def create(self, body: Any, *, identity: Identity, client_ip: str) -> Answer:
+        """The answer to one upload request from a signed-in user."""
+        s = self.settings
+        request = validate_upload_request(body, max_bytes=s.max_file_size_bytes)
+        if isinstance(request, Rejection):
+            logs.info(f"upload rejected: {request.code}", stage="upload_url", code=request.code)
+            return Answer(request.status, request.to_json(), {})
+        now = datetime.now(UTC)
+        full = self._take_quota(identity, client_ip, now)
+        if full is not None:
+            return full
+        job_id = jobs.new_job_id()
+        name = jobs.object_name(s.upload_prefix, job_id)
+        signed = self.storage.signed_upload(
+            name, request.content_type, s.max_file_size_bytes, now=now
+        )
+        doc = jobs.new_job(
             object_name=name,
             filename=request.filename,
             content_type=request.content_type,
@@ -47,13 +59,45 @@ def create_upload(
             language=request.language,
             now=now,
             upload_expires_at=signed.expires_at,
-            ttl=timedelta(days=settings.job_ttl_days),
-        ),
+            ttl=timedelta(days=s.job_ttl_days),
+        )
+        self.store.create(job_id, {**doc, "owner": identity.uid})
+        logs.info("job created", stage="upload_url", job_id=job_id, size=request.size)
+        return Answer(
+            201,
+            {
+                "job_id": job_id,
+                "upload": {"url": signed.url, "method": "PUT", "headers": signed.headers},
+                "expires_at": signed.expires_at.isoformat().replace("+00:00", "Z"),
+                "status_url": f"{s.status_base_url.rstrip('/')}/{job_id}",
+            },
+            {},
+        )
+
+    def _take_quota(self, identity: Identity, client_ip: str, now: datetime) -> Answer | None:
+        s = self.settings
+        limits = quotas.Limits(
+            s.quota_user_daily, s.quota_ip_daily, s.quota_service_daily, s.quota_service_tokens
+        )
+        ip_hash = quotas.ip_key(client_ip, s.google_cloud_project)
+        wanted = quotas.counters(identity.uid, ip_hash, limits, now)
+        full = self.quotas.take(wanted, quotas.service_doc_id(now), limits.service_tokens)
+        if full is None:
+            return None
+        code = quotas.ERROR_OF_SCOPE[full.scope]
+        message = error_message(code, limit=full.limit, wait=quotas.wait_text(now))
+        logs.warning(f"over quota: {full.scope}", stage="upload_url", code=code, uid=identity.uid)
+        return Answer(
+            429,
+            {"error": {"code": code.value, "message": message}},
+            {"Retry-After": str(quotas.retry_after_sec(now))},
+        )
+
+
+def auth_failure() -> Answer:
+    code = ErrorCode.AUTH_REQUIRED
+    return Answer(
+        401,
+        {"error": {"code": code.value, "message": error_message(code)}},
+        {"WWW-Authenticate": 'Bearer realm="reels-scripter"'},
     )
-    logs.info("job created", stage="upload_url", job_id=job_id, size=request.size)
-    return 201, {
-        "job_id": job_id,
-        "upload": {"url": signed.url, "method": "PUT", "headers": signed.headers},
-        "expires_at": signed.expires_at.isoformat().replace("+00:00", "Z"),
-        "status_url": f"{settings.status_base_url.rstrip('/')}/{job_id}",
-    }

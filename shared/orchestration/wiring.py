@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from shared.analyzers.base import Analyzer
     from shared.core.measurements import Measurements
+    from shared.core.ports import TokenVerifier
     from shared.core.settings import Settings
     from shared.core.video import MeasureRequest, ProgressFn
     from shared.orchestration.analyze import Pipeline
@@ -58,10 +59,19 @@ def make_pipeline(settings: Settings) -> Pipeline:
 def make_uploads(settings: Settings) -> Uploads:
     """The upload_url function's core on Firestore and Cloud Storage."""
     from shared.adapters.firestore_jobs import FirestoreJobStore
+    from shared.adapters.firestore_quotas import FirestoreQuotaStore
     from shared.adapters.storage import GcsStorage
     from shared.orchestration.uploads import Uploads
 
-    return Uploads(settings, FirestoreJobStore(settings), GcsStorage(settings))
+    return Uploads(
+        settings, FirestoreJobStore(settings), GcsStorage(settings), FirestoreQuotaStore(settings)
+    )
+
+
+def make_token_verifier(settings: Settings) -> TokenVerifier:
+    from shared.adapters.auth import FirebaseTokenVerifier
+
+    return FirebaseTokenVerifier(settings)
 
 
 def make_sweeper(settings: Settings) -> Sweeper:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from devstack import media
-from tests.e2e.helpers import object_exists, put_file, request_upload, upload_file, wait_for_end
+from tests.e2e.helpers import (
+    auth,
+    object_exists,
+    put_file,
+    request_upload,
+    upload_file,
+    wait_for_end,
+)
 
 pytestmark = pytest.mark.emulators
 
@@ -60,11 +67,14 @@ def test_upload_url_rejects_bad_requests_in_russian(stack):
         ({"filename": "a.mp4", "content_type": "video/mp4", "size": 101 * 1024 * 1024}, 413),
         ({"filename": "a.mp4", "content_type": "video/mp4"}, 400),
     ]
+    signed_in = auth(stack)
     for body, status in cases:
-        answer = requests.post(stack.upload_url_endpoint, json=body, timeout=10)
+        answer = requests.post(stack.upload_url_endpoint, json=body, headers=signed_in, timeout=10)
         assert answer.status_code == status
         assert set(answer.json()["error"]) == {"code", "message"}
-    answer = requests.post(stack.upload_url_endpoint, data=b"{not json", timeout=10)
+    answer = requests.post(
+        stack.upload_url_endpoint, data=b"{not json", headers=signed_in, timeout=10
+    )
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_request"
     assert requests.get(stack.upload_url_endpoint, timeout=10).status_code == 405
 
@@ -81,6 +91,7 @@ def test_cors_preflight_and_origins(stack):
         assert pre.status_code == 204
         assert pre.headers["Access-Control-Allow-Origin"] == stack.web_url
         assert "Content-Type" in pre.headers["Access-Control-Allow-Headers"]
+        assert "Authorization" in pre.headers["Access-Control-Allow-Headers"]
         other = requests.options(url, headers={"Origin": "https://evil.example"}, timeout=10)
         assert "Access-Control-Allow-Origin" not in other.headers
     localhost = stack.web_url.replace("127.0.0.1", "localhost")

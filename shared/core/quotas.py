@@ -1,0 +1,87 @@
+"""Daily quotas that cap the bill: per user, per client address, and for the whole
+service (videos, and Gemini tokens spent). Pure: the counting happens in one
+Firestore transaction (`shared.adapters.firestore_quotas`), the rules live here.
+
+Counters are documents `quotas/<day>:<scope>:<key>` with a `count` (and, for the
+service, `tokens`); a day is a UTC date, and quotas reset at 00:00 UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from shared.core.messages import ErrorCode
+
+
+class Scope(StrEnum):
+    USER = "user"
+    IP = "ip"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One counter a new upload needs room in."""
+
+    scope: Scope
+    doc_id: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_user: int
+    per_ip: int
+    service_videos: int
+    service_tokens: int  # Gemini tokens a day for the whole service; 0 = no cap
+
+
+def day_of(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def resets_at(now: datetime) -> datetime:
+    """The next 00:00 UTC."""
+    start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start + timedelta(days=1)
+
+
+def ip_key(address: str, salt: str) -> str:
+    """Addresses are not stored: a salted hash stands for them."""
+    return hashlib.sha256(f"{salt}:{address}".encode()).hexdigest()[:24]
+
+
+def counters(uid: str, ip_hash: str, limits: Limits, now: datetime) -> list[Counter]:
+    day = day_of(now)
+    return [
+        Counter(Scope.USER, f"{day}:user:{uid}", limits.per_user),
+        Counter(Scope.IP, f"{day}:ip:{ip_hash}", limits.per_ip),
+        Counter(Scope.SERVICE, f"{day}:service", limits.service_videos),
+    ]
+
+
+def service_doc_id(now: datetime) -> str:
+    return f"{day_of(now)}:service"
+
+
+ERROR_OF_SCOPE = {
+    Scope.USER: ErrorCode.QUOTA_USER,
+    Scope.IP: ErrorCode.QUOTA_IP,
+    Scope.SERVICE: ErrorCode.QUOTA_SERVICE,
+}
+
+
+def wait_text(now: datetime) -> str:
+    """'5 ч 12 мин' until the reset, in Russian."""
+    left = max(60, int((resets_at(now) - now).total_seconds()))
+    hours, minutes = divmod((left + 59) // 60, 60)
+    if hours and minutes:
+        return f"{hours} ч {minutes} мин"
+    return f"{hours} ч" if hours else f"{minutes} мин"
+
+
+def retry_after_sec(now: datetime) -> int:
+    return max(1, int((resets_at(now) - now).total_seconds()))
