@@ -20,6 +20,8 @@ from typing import Any
 
 import requests
 
+from reels_cli.auth import AuthConfig, AuthError, id_token
+
 TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm"}
 
 
@@ -85,7 +87,9 @@ class ProgressReader:
         self.file.close()
 
 
-def analyze(path: Path, api: str, language: str, timeout: float, bar: Bar) -> dict[str, Any]:
+def analyze(
+    path: Path, api: str, language: str, timeout: float, bar: Bar, token: str
+) -> dict[str, Any]:
     size = path.stat().st_size
     answer = requests.post(
         api,
@@ -95,6 +99,7 @@ def analyze(path: Path, api: str, language: str, timeout: float, bar: Bar) -> di
             "size": size,
             "language": language,
         },
+        headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
     body = answer.json()
@@ -172,6 +177,16 @@ def render(result: dict[str, Any], width: int = 100) -> str:
     return "\n".join(out)
 
 
+def _local_auth_emulator() -> str | None:
+    """The Auth emulator of a `make run` stack on this machine, if one runs."""
+    state = Path(__file__).resolve().parent.parent / ".local" / "stack.json"
+    try:
+        host = json.loads(state.read_text()).get("FIREBASE_AUTH_EMULATOR_HOST")
+        return str(host) if host else None
+    except (OSError, ValueError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reels_cli", description="Сценарий по видео.")
     parser.add_argument("video", type=Path)
@@ -179,6 +194,16 @@ def main(argv: list[str] | None = None) -> int:
         "--api",
         default=os.environ.get("REELS_API", "http://127.0.0.1:8081/"),
         help="URL функции upload_url",
+    )
+    parser.add_argument(
+        "--auth-emulator",
+        default=os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or _local_auth_emulator(),
+        help="host:port эмулятора Firebase Auth (локальный стенд находится сам)",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("REELS_FIREBASE_API_KEY"),
+        help="ключ Firebase Web API (для облака)",
     )
     parser.add_argument("--language", default="ru", help="язык результата (по умолчанию ru)")
     parser.add_argument("--json", action="store_true", help="вывести ответ status как JSON")
@@ -188,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"файл не найден: {args.video}")
     bar = Bar()
     try:
-        final = analyze(args.video, args.api, args.language, args.timeout, bar)
+        token = id_token(AuthConfig.resolve(args.auth_emulator, args.api_key))
+        final = analyze(args.video, args.api, args.language, args.timeout, bar, token)
+    except AuthError as exc:
+        return _fail(str(exc))
     except requests.RequestException as exc:
         return _fail(f"сервис недоступен: {exc}")
     except SystemExit as exit_:

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,8 @@ from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.events import FinalizeEvent
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage, error_message
-from shared.core.ports import JobStore, Storage
+from shared.core.ports import JobStore, QuotaStore, Storage
+from shared.core.quotas import service_doc_id
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
 from shared.core.video import MeasureFn, ProgressFn, VideoInfo
@@ -112,6 +114,7 @@ class Pipeline:
     storage: Storage
     analyzer_factory: Callable[[Settings], Analyzer]
     measure: MeasureFn
+    quotas: QuotaStore | None = None  # counts the Gemini tokens spent (the service's budget)
 
     def handle(self, event: FinalizeEvent) -> Outcome:
         s = self.settings
@@ -188,6 +191,7 @@ class Pipeline:
             if not claim.succeed(result.model_dump(mode="json")):
                 return self._lost_claim(claim.job_id, event)
             logs.info("job succeeded", stage="done", engine=result.meta.engine)
+            self._count_tokens(result)
             self._delete(event)
             return Outcome.SUCCESS
         except PermanentError as exc:
@@ -298,6 +302,15 @@ class Pipeline:
                 stage="cleanup",
                 generation=newer.generation,
             )
+
+    def _count_tokens(self, result: AnalysisResult) -> None:
+        usage = result.meta.usage
+        if self.quotas is None or usage is None or not usage.total_tokens:
+            return
+        try:
+            self.quotas.add_tokens(service_doc_id(datetime.now(UTC)), usage.total_tokens)
+        except Exception as exc:  # the result is written; a missed count is not worth a retry
+            logs.warning(f"tokens not counted: {exc!r}", stage="done")
 
     def _lost_claim(self, job_id: str, event: FinalizeEvent) -> Outcome:
         """Another worker took the job over (this one was thought dead). If the job

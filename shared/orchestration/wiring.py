@@ -42,6 +42,7 @@ def make_pipeline(settings: Settings) -> Pipeline:
     """The analyze function's pipeline on Firestore and Cloud Storage."""
     from shared.adapters import logs
     from shared.adapters.firestore_jobs import FirestoreJobStore
+    from shared.adapters.firestore_quotas import FirestoreQuotaStore
     from shared.adapters.storage import GcsStorage
     from shared.orchestration.analyze import Pipeline, remove_stale_workdirs
 
@@ -53,6 +54,7 @@ def make_pipeline(settings: Settings) -> Pipeline:
         GcsStorage(settings),
         analyzer_factory=make_analyzer,
         measure=measure,
+        quotas=FirestoreQuotaStore(settings),
     )
 
 

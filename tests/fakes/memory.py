@@ -118,3 +118,24 @@ class MemoryStorage:
     def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
         found = [self.info(n) for n in sorted(self.objects) if n.startswith(prefix)]
         return [i for i in found if i is not None][:limit]
+
+
+@dataclass
+class MemoryQuotas:
+    """`shared.core.ports.QuotaStore` on a dict (the real transaction: tests/integration)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+
+    def take(self, counters: list[Any], tokens_doc: str, token_budget: int) -> Any:
+        for counter in counters:
+            if self.counts.get(counter.doc_id, 0) >= counter.limit:
+                return counter
+        if token_budget > 0 and self.tokens.get(tokens_doc, 0) >= token_budget:
+            return next(c for c in counters if c.doc_id == tokens_doc)
+        for counter in counters:
+            self.counts[counter.doc_id] = self.counts.get(counter.doc_id, 0) + 1
+        return None
+
+    def add_tokens(self, tokens_doc: str, tokens: int) -> None:
+        self.tokens[tokens_doc] = self.tokens.get(tokens_doc, 0) + tokens

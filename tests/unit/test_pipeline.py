@@ -7,6 +7,7 @@ import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.events import FinalizeEvent
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
-from shared.core.schema import AnalysisResult
+from shared.core.schema import AnalysisResult, Usage
 from shared.core.settings import Settings
 from shared.core.video import MeasureRequest, ProgressFn, VideoInfo
 from shared.orchestration.analyze import Outcome, Pipeline
@@ -266,3 +267,18 @@ def test_a_killed_workers_download_folder_is_removed_at_start(tmp_path: Path) ->
         (folder / "video").write_bytes(b"x" * 100)
     assert remove_stale_workdirs(tmp_path) == [stale]
     assert not stale.exists() and live.exists()
+
+
+def test_gemini_tokens_count_against_the_service_budget(video):
+    from tests.fakes.memory import MemoryQuotas
+
+    class Costly(ScriptedAnalyzer):
+        def analyze(self, *args: Any, **kwargs: Any) -> AnalysisResult:
+            result = super().analyze(*args, **kwargs)
+            result.meta.usage = Usage(total_tokens=1234)
+            return result
+
+    pipeline, _, _, _, event = setup(video, Costly())
+    pipeline.quotas = MemoryQuotas()
+    assert pipeline.handle(event) is Outcome.SUCCESS
+    assert list(pipeline.quotas.tokens.values()) == [1234]

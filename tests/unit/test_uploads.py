@@ -1,0 +1,97 @@
+"""upload_url's core with in-memory parts: quotas before signing, owner on the job,
+the Gemini token budget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shared.core import quotas
+from shared.core.identity import Identity, InvalidToken, bearer_token, identity_from_claims
+from shared.core.settings import Settings
+from shared.orchestration.uploads import Uploads
+from tests.fakes.memory import MemoryQuotas, MemoryStorage, MemoryStore
+
+BODY = {"filename": "a.mp4", "content_type": "video/mp4", "size": 1000}
+
+
+def uploads(**settings: object) -> tuple[Uploads, MemoryStore, MemoryQuotas]:
+    store, q = MemoryStore(), MemoryQuotas()
+    s = Settings(_env_file=None, **settings)  # type: ignore[arg-type]
+    return Uploads(s, store, MemoryStorage(), q), store, q
+
+
+def test_each_scope_has_its_limit_and_message() -> None:
+    core, store, _ = uploads(quota_user_daily=2, quota_ip_daily=3, quota_service_daily=4)
+    me, other = Identity("me", True), Identity("other", True)
+    got = [core.create(BODY, identity=me, client_ip="1.1.1.1").status for _ in range(3)]
+    assert got == [201, 201, 429]
+    assert core.create(BODY, identity=other, client_ip="1.1.1.1").status == 201
+    by_ip = core.create(BODY, identity=Identity("third", True), client_ip="1.1.1.1")
+    assert by_ip.status == 429 and by_ip.body["error"]["code"] == "quota_ip"
+    service = core.create(BODY, identity=Identity("fourth", True), client_ip="2.2.2.2")
+    assert service.status == 201
+    full = core.create(BODY, identity=Identity("fifth", True), client_ip="3.3.3.3")
+    assert full.body["error"]["code"] == "quota_service" and "Retry-After" in full.headers
+    assert {doc["owner"] for doc in store.docs.values()} == {"me", "other", "fourth"}
+
+
+def test_a_refused_request_costs_no_quota() -> None:
+    core, _, q = uploads(quota_user_daily=1)
+    bad = core.create({**BODY, "size": 0}, identity=Identity("me", True), client_ip="1.1.1.1")
+    assert bad.status == 400 and q.counts == {}
+    assert core.create(BODY, identity=Identity("me", True), client_ip="1.1.1.1").status == 201
+
+
+def test_the_token_budget_stops_new_uploads() -> None:
+    core, _, q = uploads(quota_service_tokens=1000)
+    q.add_tokens(quotas.service_doc_id(datetime.now(UTC)), 1000)
+    answer = core.create(BODY, identity=Identity("me", True), client_ip="1.1.1.1")
+    assert answer.status == 429 and answer.body["error"]["code"] == "quota_service"
+
+
+def test_addresses_are_stored_hashed() -> None:
+    core, _, q = uploads()
+    core.create(BODY, identity=Identity("me", True), client_ip="203.0.113.7")
+    assert not any("203.0.113.7" in key for key in q.counts)
+
+
+def test_wait_text_and_retry_after() -> None:
+    now = datetime(2026, 11, 24, 18, 47, 30, tzinfo=UTC)
+    assert quotas.wait_text(now) == "5 ч 13 мин"
+    assert quotas.retry_after_sec(now) == 5 * 3600 + 12 * 60 + 30
+
+
+CLAIMS = {
+    "aud": "p",
+    "iss": "https://securetoken.google.com/p",
+    "sub": "uid-1",
+    "iat": 1000,
+    "exp": 4600,
+    "firebase": {"sign_in_provider": "anonymous"},
+}
+
+
+def test_claims_are_checked() -> None:
+    assert identity_from_claims(CLAIMS, "p", 2000) == Identity("uid-1", True)
+    for change in (
+        {"aud": "q"},
+        {"iss": "https://securetoken.google.com/q"},
+        {"exp": 1000},
+        {"iat": 9000},
+        {"sub": ""},
+    ):
+        try:
+            identity_from_claims({**CLAIMS, **change}, "p", 2000)
+        except InvalidToken:
+            continue
+        raise AssertionError(f"accepted {change}")
+
+
+def test_bearer_header_parsing() -> None:
+    assert bearer_token("Bearer abc") == "abc"
+    for bad in (None, "", "Bearer ", "Basic abc", "abc"):
+        try:
+            bearer_token(bad)
+        except InvalidToken:
+            continue
+        raise AssertionError(f"accepted {bad!r}")
