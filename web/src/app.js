@@ -3,6 +3,7 @@
 import { PageError, requestUpload, uploadFile } from "./api.js";
 import { exportName, toMarkdown, toSrt } from "./export.js";
 import { formatBytes, formatDuration, formatSpeed, SpeedMeter } from "./format.js";
+import { idToken, myJobs } from "./firebase.js";
 import { followJob } from "./live.js";
 import { errorHint, errorTitle, PAGE_MESSAGES } from "./messages.js";
 import { findRecent, forgetAll, forgetJob, loadRecent, rememberJob, updateJob } from "./recent.js";
@@ -72,8 +73,37 @@ function startOver() {
 
 const STATE_LABELS = { SUCCESS: "готово", FAILURE: "ошибка", PROGRESS: "анализируется", PENDING: "в очереди" };
 
+// The user's jobs as Firestore lists them ("Мои разборы"); localStorage is the cache
+// that also keeps finished results readable after their job expired.
+let ownJobs = [];
+
+/** Local list and Firestore's merged by id, newest first. */
+function historyJobs() {
+  const local = loadRecent();
+  const byId = new Map(local.map((j) => [j.id, j]));
+  for (const job of ownJobs) {
+    const known = byId.get(job.id);
+    byId.set(job.id, known ? { ...job, ...known, state: known.result ? known.state : job.state } : job);
+  }
+  return [...byId.values()].sort((a, b) => (b.createdAt || 0) - (a.createdAt || 0));
+}
+
+async function refreshHistory() {
+  try {
+    ownJobs = (await myJobs(config)).map((job) => ({
+      ...job,
+      statusUrl: new URL(job.id, config.statusEndpoint).href,
+    }));
+    if ($("main").dataset.screen === "start") renderRecent();
+    document.documentElement.dataset.history = "loaded";
+  } catch (error) {
+    console.warn("history not loaded", error); // the local list still works
+    document.documentElement.dataset.history = "failed";
+  }
+}
+
 function renderRecent() {
-  const jobs = loadRecent();
+  const jobs = historyJobs();
   $("recent").hidden = jobs.length === 0;
   $("recent-list").replaceChildren(
     ...jobs.map((job) => {
@@ -112,7 +142,14 @@ async function upload(file) {
   showScreen("upload");
   let job;
   try {
-    job = await requestUpload(config, file, contentTypeOf(file));
+    let token;
+    try {
+      token = await idToken(config);
+    } catch (error) {
+      console.error(error);
+      throw new PageError("auth_required");
+    }
+    job = await requestUpload(config, file, contentTypeOf(file), token);
   } catch (error) {
     return showError(error);
   }
@@ -209,7 +246,8 @@ function setAnalysisProgress(status, uploaded) {
 function openJob(id) {
   current.stopFollowing?.();
   current = {};
-  const job = findRecent(id) || { id, statusUrl: new URL(id, config.statusEndpoint).href };
+  const job = findRecent(id) ||
+    ownJobs.find((j) => j.id === id) || { id, statusUrl: new URL(id, config.statusEndpoint).href };
   if (!findRecent(id)) rememberJob({ id, statusUrl: job.statusUrl, createdAt: Date.now() });
   setJobInUrl(id);
   if (job.result) return showResult(job.filename, job.result);
@@ -276,6 +314,7 @@ function wire() {
   $("error-retry").addEventListener("click", () => current.file && handleFile(current.file));
   $("recent-clear").addEventListener("click", () => {
     forgetAll();
+    ownJobs = [];
     renderRecent();
   });
   $("export-md").addEventListener("click", () =>
@@ -315,6 +354,7 @@ async function main() {
   $("limits").textContent = `${typeNames(config.allowedTypes)} · до ${config.maxFileSizeMb} МБ · до ${length}`;
   wire();
   renderRecent();
+  refreshHistory();
   const id = jobIdFromUrl();
   if (id) openJob(id);
   else showScreen("start");

@@ -1,9 +1,9 @@
 // Follows a job until it ends: a Firestore realtime listener on jobs/{jobId},
 // falling back to polling the status endpoint (with backoff) when the listener
 // fails or says nothing within a few seconds.
-import { initializeApp } from "firebase/app";
-import { connectFirestoreEmulator, doc, getFirestore, onSnapshot } from "firebase/firestore";
+import { doc, onSnapshot } from "firebase/firestore";
 import { fetchStatus, PageError } from "./api.js";
+import { getDb } from "./firebase.js";
 
 // The listener's first answer is due within this; after that, a running job's
 // document changes at least every claim_lease_sec / 3 (the worker's heartbeat,
@@ -21,18 +21,6 @@ const STALE_MS = 60 * 60 * 1000;
 const STALLED = "Анализ прервался и не завершился. Загрузите видео ещё раз.";
 const NOT_FOUND = "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.";
 const FAILED = "Не удалось проанализировать видео. Попробуйте ещё раз.";
-
-let firestore = null;
-
-function getDb(config) {
-  if (!firestore) {
-    const app = initializeApp(config.firebase);
-    firestore = getFirestore(app);
-    const emulator = config.firestoreEmulator;
-    if (emulator) connectFirestoreEmulator(firestore, emulator.host, Number(emulator.port));
-  }
-  return firestore;
-}
 
 export function isTerminal(status) {
   return status.state === "SUCCESS" || status.state === "FAILURE";
