@@ -40,6 +40,16 @@ class Transcript:
         return [w for w in self.words() if start <= (w.start + w.end) / 2 < end]
 
 
+LOUDNESS_STEP_SEC = 0.5
+
+
+@dataclass
+class Caption:
+    start: float
+    end: float
+    text: str
+
+
 @dataclass
 class Shot:
     index: int
@@ -78,6 +88,11 @@ class Measurements:
     true_peak_dbtp: float | None = None  # 4x oversampled peak
     versions: dict[str, str] = field(default_factory=dict)
     speech_model: str | None = None  # the speech recognition model, for meta.model
+    # Momentary loudness (LUFS, 400 ms windows) every LOUDNESS_STEP_SEC; None = silence.
+    loudness_curve: list[float | None] = field(default_factory=list)
+    motion_first_sec: float | None = None  # mean luma change over the first second, 0..1
+    # On-screen text with when it is shown, where read finer than once per shot.
+    captions: list[Caption] = field(default_factory=list)
     # What limited the measurement: "truncated" (decoding stopped before the stated
     # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable",
     # "speech_capped" (only the first audio.MAX_SPEECH_SEC were transcribed).

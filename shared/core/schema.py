@@ -13,6 +13,34 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 KEYS_COUNT = 5
+HOOK_WINDOW_SEC = 3.0  # "the first seconds": what the hook breakdown looks at
+ALTERNATIVES_COUNT = 3
+
+# The hook taxonomy (README, "Reel anatomy"): what the first seconds promise.
+HOOK_TYPES: dict[str, str] = {
+    "question": "Вопрос зрителю",
+    "bold_claim": "Смелое утверждение",
+    "result_first": "Сначала результат",
+    "direct_address": "Прямое обращение («стоп, смотри»)",
+    "list_promise": "Обещание списка («3 способа»)",
+    "curiosity_gap": "Интрига (недосказанность)",
+    "pattern_interrupt": "Резкое начало (ломает ожидание)",
+    "story_opening": "Начало истории",
+    "tutorial_promise": "Обещание научить",
+    "no_hook": "Хука нет",
+}
+HookType = Literal[
+    "question",
+    "bold_claim",
+    "result_first",
+    "direct_address",
+    "list_promise",
+    "curiosity_gap",
+    "pattern_interrupt",
+    "story_opening",
+    "tutorial_promise",
+    "no_hook",
+]
 
 
 class _Model(BaseModel):
@@ -26,9 +54,19 @@ class Original(_Model):
     )
 
 
+class Moment(_Model):
+    """Where in the video a claim is seen or heard."""
+
+    start_sec: float = Field(ge=0, description="Start, seconds.")
+    end_sec: float = Field(ge=0, description="End, seconds.")
+
+
 class Key(_Model):
     title: str = Field(description="Short name of the reason the video works.")
     description: str = Field(description="Why it works, citing what is seen or heard.")
+    at: Moment | None = Field(
+        None, description="The moment it refers to; null if about the whole video."
+    )
 
 
 class ScriptRow(_Model):
@@ -43,6 +81,68 @@ class ScriptRow(_Model):
 class Recommendation(_Model):
     category: str = Field(description="Category, e.g. Хук, Монтаж, Звук, Текст.")
     text: str = Field(description="A practical, concrete piece of advice.")
+    at: Moment | None = Field(None, description="The moment it is about, if one.")
+
+
+class HookJudgement(_Model):
+    """What the hook is and how strong: Gemini's answer, or the offline rules'."""
+
+    type: HookType = Field(description="The hook type, from the fixed taxonomy.")
+    why: str = Field(description="Why it works or what weakens it, citing the first seconds.")
+    strength: int = Field(ge=1, le=10, description="Hook strength, 1 (none) to 10.")
+    reasons: list[str] = Field(description="What raised or lowered the strength.")
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="Alternative opening lines of the same type, in the output language.",
+    )
+
+
+class HookMeasured(_Model):
+    """The first HOOK_WINDOW_SEC seconds as measured (both analyzers)."""
+
+    first_word_sec: float | None = None
+    words: str = ""  # said in the window, verbatim
+    on_screen_text: str = ""  # shown in the window
+    first_cut_sec: float | None = None
+    motion_first_sec: float | None = None  # mean frame change in the first second, 0..1
+    loudness_start_lufs: float | None = None  # the window
+    loudness_rest_lufs: float | None = None  # after it
+
+
+class Hook(HookJudgement):
+    type_label: str = ""  # the type in Russian (HOOK_TYPES)
+    window_sec: float = HOOK_WINDOW_SEC
+    measured: HookMeasured = Field(default_factory=HookMeasured)
+
+
+class Span(_Model):
+    start_sec: float
+    end_sec: float
+
+
+class TextSpan(Span):
+    text: str
+
+
+class Timeline(_Model):
+    """The pacing at a glance: what happens when (drawn as one chart on the page)."""
+
+    duration_sec: float
+    shots: list[Span] = Field(default_factory=list)
+    speech: list[Span] = Field(default_factory=list)
+    text: list[TextSpan] = Field(default_factory=list)
+    loudness_step_sec: float = 0.5
+    loudness: list[float | None] = Field(default_factory=list)  # LUFS (momentary), per step
+    hook: Span = Field(default_factory=lambda: Span(start_sec=0.0, end_sec=HOOK_WINDOW_SEC))
+
+
+class Frame(_Model):
+    """A storyboard frame: one per script row, stored in the bucket (name only here;
+    `status` answers a short-lived signed URL)."""
+
+    row: int = Field(ge=0)
+    time_sec: float = Field(ge=0)
+    object: str
 
 
 class AiAnswer(_Model):
@@ -75,12 +175,20 @@ class Meta(_Model):
 
 
 class AnalysisResult(AiAnswer):
-    """A finished analysis, as stored in the job and returned by `status`."""
+    """A finished analysis, as stored in the job and returned by `status`.
+
+    The seed's four sections are unchanged; the anatomy (hook, timeline, storyboard,
+    adapted script) is optional, so results stored before it still read."""
 
     keys: list[Key] = Field(max_length=KEYS_COUNT)
     script: list[ScriptRow]
     recommendations: list[Recommendation]
     meta: Meta
+    hook: Hook | None = None
+    timeline: Timeline | None = None
+    storyboard: list[Frame] = Field(default_factory=list)
+    adapted_script: list[ScriptRow] | None = None
+    adapted_note: str | None = None  # why there is none (e.g. it needs Gemini)
 
 
 def format_timecode(seconds: float) -> str:

@@ -127,7 +127,13 @@ class Pipeline:
             logs.warning("deleted an upload object with no job id", object=event.name)
             return Outcome.ORPHAN
         with logs.bound(job_id=job_id, generation=event.generation):
-            outcome = self._handle_job(job_id, event)
+            try:
+                outcome = self._handle_job(job_id, event)
+            except TransientError:
+                raise  # logged where it was decided
+            except Exception as exc:  # Pub/Sub delivers again, then dead-letters it
+                logs.error(f"delivery failed: {exc!r}", stage="event")
+                raise
             logs.info(f"event handled: {outcome}", stage="event")
             return outcome
 

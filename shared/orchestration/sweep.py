@@ -44,7 +44,10 @@ class Sweeper:
         report = SweepReport()
         for job_id, doc in self.store.running(self.settings.sweep_batch):
             with logs.bound(job_id=job_id):
-                self._job(job_id, doc, now, report)
+                try:
+                    self._job(job_id, doc, now, report)
+                except Exception as exc:  # one bad document must not stop the sweep
+                    logs.error(f"sweep could not handle the job: {exc!r}", stage="sweep")
         self._objects(now, report)
         logs.info("sweep done", stage="sweep", **{k: len(v) for k, v in report.to_json().items()})
         return report

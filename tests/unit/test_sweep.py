@@ -133,3 +133,11 @@ def test_uploads_no_live_job_owns_are_deleted() -> None:
     report = sweep.run(later)
     assert sorted(report.deleted) == sorted([f"uploads/{ended}", "uploads/" + "x" * 32])
     assert list(storage.objects) == [f"uploads/{pending}"]
+
+
+def test_one_damaged_document_does_not_stop_the_sweep() -> None:
+    sweep, store, storage, notifier = sweeper()
+    add_job(store, storage, {**running(lease_left=-120), "attempts": "two"}, upload=True)
+    good = add_job(store, storage, running(lease_left=-120), upload=True)
+    report = sweep.run(NOW)
+    assert report.restarted == [good]

@@ -7,19 +7,27 @@ rules table (`rules/`); this module assembles the result around them.
 
 from __future__ import annotations
 
+from shared.analyzers.offline.hook import judge
 from shared.analyzers.offline.looks import describe_ru
 from shared.analyzers.offline.rules import Finding, fired
 from shared.analyzers.offline.text import language_name, num, pct, shots_word
+from shared.core.anatomy import hook_measured, timeline
 from shared.core.measurements import Measurements, Shot
 from shared.core.schema import (
     KEYS_COUNT,
     AnalysisResult,
     Key,
     Meta,
+    Moment,
     Original,
     Recommendation,
     ScriptRow,
     format_range,
+)
+
+ADAPTED_NEEDS_GEMINI = (
+    "Сценарий под вашу тему пишет анализ через Gemini: офлайн-анализ измеряет видео, "
+    "но не сочиняет текст."
 )
 
 # ----- the parts of the result ---------------------------------------------------------
@@ -78,14 +86,21 @@ def keys(m: Measurements) -> list[Key]:
     found = sorted((f for _, f in fired(m, "key")), key=lambda f: f.score, reverse=True)
     if not found:
         found = _neutral_facts(m)
-    return [Key(title=f.title, description=f.text) for f in found[:KEYS_COUNT]]
+    return [Key(title=f.title, description=f.text, at=_moment(f)) for f in found[:KEYS_COUNT]]
 
 
 def recommendations(m: Measurements) -> list[Recommendation]:
     found = [f for _, f in fired(m, "advice")]
     if not found:
         found = [_all_within_targets(m)]
-    return [Recommendation(category=f.title, text=f.text) for f in found]
+    return [Recommendation(category=f.title, text=f.text, at=_moment(f)) for f in found]
+
+
+def _moment(finding: Finding) -> Moment | None:
+    if finding.at is None:
+        return None
+    start, end = finding.at
+    return Moment(start_sec=round(start, 2), end_sec=round(end, 2))
 
 
 def _all_within_targets(m: Measurements) -> Finding:
@@ -125,6 +140,9 @@ def original(m: Measurements, language: str) -> tuple[Original, str | None]:
 def build_result(m: Measurements, *, language: str = "ru") -> AnalysisResult:
     orig, note = original(m, language)
     return AnalysisResult(
+        hook=judge(hook_measured(m)),
+        timeline=timeline(m),
+        adapted_note=ADAPTED_NEEDS_GEMINI,
         original=orig,
         keys=keys(m),
         script=script_rows(m),
