@@ -31,4 +31,7 @@ class Analyzer(Protocol):
         *,
         language: str,
         progress: ProgressFn,
-    ) -> AnalysisResult: ...
+        topic: str | None = None,
+    ) -> AnalysisResult:
+        """`topic`: what the user's own video is about (for an adapted script), if given."""
+        ...

@@ -232,6 +232,7 @@ class Pipeline:
             measure=self.measure,
             language=doc.get("language") or "ru",
             progress=progress,
+            topic=doc.get("topic") or None,
         )
 
     def _probe(self, event: FinalizeEvent, doc: dict[str, Any], path: Path) -> VideoInfo:
@@ -335,11 +336,14 @@ def run_analysis(
     measure: MeasureFn,
     language: str,
     progress: ProgressFn,
+    topic: str | None = None,
 ) -> AnalysisResult:
     """measure (what the analyzer asked for) -> analyze -> validate."""
     measurements = _measure(analyzer, info, measure, progress)
     with logs.timed("analyze", engine=analyzer.engine):
-        result = analyzer.analyze(info, measurements, language=language, progress=progress)
+        result = analyzer.analyze(
+            info, measurements, language=language, progress=progress, topic=topic
+        )
     return AnalysisResult.model_validate(result.model_dump(mode="json"))
 
 

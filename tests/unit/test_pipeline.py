@@ -37,6 +37,7 @@ class ScriptedAnalyzer:
         self.calls = 0
         self.needs = needs
         self.measured: list[Measurements | None] = []
+        self.topics: list[str | None] = []
 
     def analyze(
         self,
@@ -45,8 +46,10 @@ class ScriptedAnalyzer:
         *,
         language: str,
         progress: ProgressFn,
+        topic: str | None = None,
     ) -> AnalysisResult:
         self.calls += 1
+        self.topics.append(topic)
         self.measured.append(measurements)
         outcome = self.outcomes.pop(0) if self.outcomes else None
         if outcome is not None:
@@ -282,3 +285,11 @@ def test_gemini_tokens_count_against_the_service_budget(video):
     pipeline.quotas = MemoryQuotas()
     assert pipeline.handle(event) is Outcome.SUCCESS
     assert list(pipeline.quotas.tokens.values()) == [1234]
+
+
+def test_the_users_topic_reaches_the_analyzer(video):
+    analyzer = ScriptedAnalyzer()
+    pipeline, store, _, job_id, event = setup(video, analyzer)
+    store.docs[job_id]["topic"] = "домашняя выпечка"
+    assert pipeline.handle(event) is Outcome.SUCCESS
+    assert analyzer.topics == ["домашняя выпечка"]

@@ -137,6 +137,7 @@ class GeminiAnalyzer:
         *,
         language: str,
         progress: ProgressFn,
+        topic: str | None = None,
     ) -> AnalysisResult:
         prompt = build_prompt(
             language,

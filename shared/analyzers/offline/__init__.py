@@ -32,6 +32,7 @@ class OfflineAnalyzer:
         *,
         language: str = "ru",
         progress: ProgressFn,
+        topic: str | None = None,  # an adapted script needs Gemini (result.adapted_note)
     ) -> AnalysisResult:
         from shared.analyzers.offline.report import build_result
 
