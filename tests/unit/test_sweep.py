@@ -136,7 +136,7 @@ def test_uploads_no_live_job_owns_are_deleted() -> None:
 
 
 def test_one_damaged_document_does_not_stop_the_sweep() -> None:
-    sweep, store, storage, notifier = sweeper()
+    sweep, store, storage, _ = sweeper()
     add_job(store, storage, {**running(lease_left=-120), "attempts": "two"}, upload=True)
     good = add_job(store, storage, running(lease_left=-120), upload=True)
     report = sweep.run(NOW)
