@@ -12,9 +12,12 @@ from shared.adapters.firestore_jobs import FirestoreJobStore
 from shared.adapters.http import begin, error_response, json_response, with_cors
 from shared.core import jobs
 from shared.core.messages import ErrorCode
+from shared.core.ports import Storage
 from shared.core.settings import get_settings
+from shared.orchestration.status import status_body
 
 _store: FirestoreJobStore | None = None
+_signer: Storage | None = None
 
 
 def _jobs() -> FirestoreJobStore:
@@ -24,6 +27,17 @@ def _jobs() -> FirestoreJobStore:
         logs.configure(settings.log_level)
         _store = FirestoreJobStore(settings)
     return _store
+
+
+def _storage() -> Storage:
+    """Cloud Storage, for signing frame URLs: made on the first finished job that has
+    frames (most status calls never need it)."""
+    global _signer
+    if _signer is None:
+        from shared.adapters.storage import GcsStorage
+
+        _signer = GcsStorage(get_settings())
+    return _signer
 
 
 @functions_framework.http
@@ -40,6 +54,6 @@ def status(request: Request) -> Response:
         return with_cors(error_response(500, ErrorCode.INTERNAL), cors)
     if doc is None:
         return with_cors(error_response(404, ErrorCode.NOT_FOUND), cors)
-    body = jobs.public_status(doc, datetime.now(UTC)).to_json()
+    body = status_body(doc, datetime.now(UTC), settings=settings, storage=_storage)
     response = json_response(body, headers={"Cache-Control": "no-store"})
     return with_cors(response, cors)

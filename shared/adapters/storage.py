@@ -134,6 +134,23 @@ class GcsStorage:
         )
         return [_info(blob) for blob in blobs]
 
+    def put(self, name: str, data: bytes, content_type: str) -> None:
+        blob = self.client.bucket(self.settings.upload_bucket).blob(name)
+        blob.upload_from_string(data, content_type=content_type)
+
+    def signed_get(self, name: str, ttl_sec: int) -> str:
+        kwargs: dict[str, Any] = {
+            "version": "v4",
+            "method": "GET",
+            "expiration": timedelta(seconds=ttl_sec),
+        }
+        endpoint = self.settings.storage_public_url or os.environ.get("STORAGE_EMULATOR_HOST")
+        if endpoint:
+            kwargs["api_access_endpoint"] = endpoint.rstrip("/")
+        kwargs.update(self._signing_credentials())
+        blob = self.client.bucket(self.settings.upload_bucket).blob(name)
+        return str(blob.generate_signed_url(**kwargs))
+
     def ensure_bucket(self) -> None:
         """Create the bucket if missing (local stack only)."""
         from google.api_core.exceptions import Conflict

@@ -82,6 +82,14 @@ class Storage(Protocol):
         """Up to `limit` objects under `prefix`."""
         ...
 
+    def put(self, name: str, data: bytes, content_type: str) -> None:
+        """Write a small object (storyboard frames)."""
+        ...
+
+    def signed_get(self, name: str, ttl_sec: int) -> str:
+        """A V4 signed GET URL for one object, valid `ttl_sec`."""
+        ...
+
 
 class Notifier(Protocol):
     """Sends an object-finalize notification again (the sweep's restart)."""

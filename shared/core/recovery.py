@@ -53,3 +53,11 @@ def object_is_stray(doc: dict[str, Any] | None, age: timedelta) -> bool:
     if age < OBJECT_GRACE:
         return False
     return doc is None or doc.get("state") in {s.value for s in TERMINAL}
+
+
+def frames_expired(doc: dict[str, Any] | None, now: datetime) -> bool:
+    """A job's storyboard frames go with the job: when its document is gone or expired."""
+    if doc is None:
+        return True
+    expires = doc.get("expires_at")
+    return expires is not None and expires <= now

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     google_cloud_project: str = Field("reels-local", description="Project id.")
     upload_bucket: str = Field("reels-uploads", description="Bucket the browser uploads to.")
     upload_prefix: str = Field("uploads/", description="Object prefix of uploads.")
+    results_prefix: str = Field(
+        "results/", description="Object prefix of storyboard frames (never analysed)."
+    )
+    frame_url_ttl_sec: int = Field(3600, ge=60, le=7 * 24 * 3600)
     jobs_collection: str = "jobs"
     quotas_collection: str = "quotas"
 
@@ -83,7 +87,7 @@ class Settings(BaseSettings):
     sweep_batch: int = Field(200, ge=1, description="Jobs and objects one sweep looks at.")
     log_level: str = "INFO"
 
-    @field_validator("upload_prefix")
+    @field_validator("upload_prefix", "results_prefix")
     @classmethod
     def _prefix_ends_with_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"

@@ -41,6 +41,7 @@ from shared.core.quotas import service_doc_id
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
 from shared.core.video import MeasureFn, ProgressFn, VideoInfo
+from shared.orchestration.storyboard import FramesFn, write_storyboard
 
 # A job's download folder: /tmp/reels-work-<pid>-<random>. A folder whose process is
 # gone was left by a worker that was killed; the next worker removes it at start.
@@ -115,6 +116,7 @@ class Pipeline:
     analyzer_factory: Callable[[Settings], Analyzer]
     measure: MeasureFn
     quotas: QuotaStore | None = None  # counts the Gemini tokens spent (the service's budget)
+    frames: FramesFn | None = None  # storyboard frames from the video (None: no storyboard)
 
     def handle(self, event: FinalizeEvent) -> Outcome:
         s = self.settings
@@ -226,7 +228,7 @@ class Pipeline:
             self.storage.download(event.name, event.generation, path)
         progress(Stage.PROBING)
         info = self._probe(event, doc, path)
-        return run_analysis(
+        result = run_analysis(
             self.analyzer_factory(self.settings),
             info,
             measure=self.measure,
@@ -234,6 +236,21 @@ class Pipeline:
             progress=progress,
             topic=doc.get("topic") or None,
         )
+        if self.frames is None:
+            return result
+        try:
+            board = write_storyboard(
+                result,
+                video=path,
+                job_id=jobs.job_id_from_object(self.settings.upload_prefix, event.name) or "",
+                prefix=self.settings.results_prefix,
+                storage=self.storage,
+                frames=self.frames,
+            )
+        except Exception as exc:  # the analysis stands without its pictures
+            logs.warning(f"storyboard not written: {exc!r}", stage="storyboard")
+            return result
+        return result.model_copy(update={"storyboard": board})
 
     def _probe(self, event: FinalizeEvent, doc: dict[str, Any], path: Path) -> VideoInfo:
         with logs.timed("probe"):

@@ -18,7 +18,7 @@ from shared.adapters import logs
 from shared.core import jobs
 from shared.core.messages import ErrorCode, error_message
 from shared.core.ports import JobStore, Notifier, Storage
-from shared.core.recovery import SweepAction, decide, object_is_stray
+from shared.core.recovery import SweepAction, decide, frames_expired, object_is_stray
 from shared.core.settings import Settings
 
 
@@ -49,6 +49,7 @@ class Sweeper:
                 except Exception as exc:  # one bad document must not stop the sweep
                     logs.error(f"sweep could not handle the job: {exc!r}", stage="sweep")
         self._objects(now, report)
+        self._frames(now, report)
         logs.info("sweep done", stage="sweep", **{k: len(v) for k, v in report.to_json().items()})
         return report
 
@@ -88,3 +89,16 @@ class Sweeper:
             if self.storage.delete(obj.name, obj.generation):
                 report.deleted.append(obj.name)
                 logs.info("stray upload deleted", stage="sweep", object=obj.name, job_id=job_id)
+
+    def _frames(self, now: datetime, report: SweepReport) -> None:
+        """Storyboard frames live as long as their job: a frame whose job expired or is
+        gone is deleted (on Google Cloud a lifecycle rule on the prefix does it too)."""
+        prefix = self.settings.results_prefix
+        verdicts: dict[str, bool] = {}
+        for obj in self.storage.list(prefix, self.settings.sweep_batch):
+            job_id = obj.name[len(prefix) :].split("/", 1)[0]
+            if job_id not in verdicts:
+                doc = self.store.get(job_id) if jobs.is_job_id(job_id) else None
+                verdicts[job_id] = frames_expired(doc, now)
+            if verdicts[job_id] and self.storage.delete(obj.name, obj.generation):
+                report.deleted.append(obj.name)

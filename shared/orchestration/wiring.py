@@ -5,6 +5,7 @@ The functions' entry points call these; tests build `Pipeline` with their own pa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,13 +30,11 @@ def make_analyzer(settings: Settings) -> Analyzer:
     return OfflineAnalyzer()
 
 
-def measure(path: object, progress: ProgressFn, request: MeasureRequest) -> Measurements:
+def measure(path: Path, progress: ProgressFn, request: MeasureRequest) -> Measurements:
     """The measurement step (`shared.measure`), imported on first use."""
-    from pathlib import Path
-
     from shared.measure import measure as run
 
-    return run(Path(str(path)), progress, request)
+    return run(path, progress, request)
 
 
 def make_pipeline(settings: Settings) -> Pipeline:
@@ -55,7 +54,15 @@ def make_pipeline(settings: Settings) -> Pipeline:
         analyzer_factory=make_analyzer,
         measure=measure,
         quotas=FirestoreQuotaStore(settings),
+        frames=frames,
     )
+
+
+def frames(path: Path, times: list[float]) -> list[bytes | None]:
+    """Storyboard frames (`shared.measure.frames`), imported on first use."""
+    from shared.measure.frames import extract_frames
+
+    return extract_frames(path, times)
 
 
 def make_uploads(settings: Settings) -> Uploads:

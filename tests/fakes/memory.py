@@ -86,6 +86,7 @@ class MemoryStorage:
     source: Path | None = None
     objects: dict[str, str] = field(default_factory=dict)
     uploaded: dict[str, datetime] = field(default_factory=dict)  # default: now
+    blobs: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # what put() wrote
     downloads: int = 0
     deleted: list[tuple[str, str | None]] = field(default_factory=list)
 
@@ -114,6 +115,13 @@ class MemoryStorage:
         del self.objects[name]
         self.deleted.append((name, generation))
         return True
+
+    def put(self, name: str, data: bytes, content_type: str) -> None:
+        self.objects[name] = str(len(self.objects) + 1)
+        self.blobs[name] = (data, content_type)
+
+    def signed_get(self, name: str, ttl_sec: int) -> str:
+        return f"memory://{name}?ttl={ttl_sec}"
 
     def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
         found = [self.info(n) for n in sorted(self.objects) if n.startswith(prefix)]

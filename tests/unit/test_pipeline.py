@@ -17,7 +17,7 @@ from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.events import FinalizeEvent
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
-from shared.core.schema import AnalysisResult, Usage
+from shared.core.schema import AnalysisResult, ScriptRow, Usage
 from shared.core.settings import Settings
 from shared.core.video import MeasureRequest, ProgressFn, VideoInfo
 from shared.orchestration.analyze import Outcome, Pipeline
@@ -293,3 +293,56 @@ def test_the_users_topic_reaches_the_analyzer(video):
     store.docs[job_id]["topic"] = "домашняя выпечка"
     assert pipeline.handle(event) is Outcome.SUCCESS
     assert analyzer.topics == ["домашняя выпечка"]
+
+
+def test_the_storyboard_has_one_frame_per_row_in_the_bucket(video):
+    from shared.orchestration.wiring import frames
+
+    class TwoRows(ScriptedAnalyzer):
+        def analyze(self, *args: Any, **kwargs: Any) -> AnalysisResult:
+            result = super().analyze(*args, **kwargs)
+            rows = [
+                {"time": "0:00-0:01.5", "start_sec": 0.0, "end_sec": 1.5, "visual": "a", "text": "", "note": ""},
+                {"time": "0:01.5-0:03", "start_sec": 1.5, "end_sec": 3.0, "visual": "b", "text": "", "note": ""},
+            ]  # fmt: skip
+            return result.model_copy(update={"script": [ScriptRow(**r) for r in rows]})
+
+    pipeline, store, storage, job_id, event = setup(video, TwoRows())
+    pipeline.frames = frames
+    assert pipeline.handle(event) is Outcome.SUCCESS
+    board = store.docs[job_id]["result"]["storyboard"]
+    assert [f["object"] for f in board] == [
+        f"results/{job_id}/000.jpg",
+        f"results/{job_id}/001.jpg",
+    ]
+    assert [f["time_sec"] for f in board] == [0.75, 2.25]  # the middle of each row
+    data, content_type = storage.blobs[board[0]["object"]]
+    assert content_type == "image/jpeg" and data[:2] == b"\xff\xd8"
+    assert f"uploads/{job_id}" not in storage.objects  # the video itself is still deleted
+
+
+def test_status_signs_the_frames_of_a_finished_job():
+    from shared.orchestration.status import status_body
+    from tests.fakes.memory import MemoryStorage
+
+    result = {
+        "original": {"transcription": "", "translation": None},
+        "keys": [],
+        "script": [],
+        "recommendations": [],
+        "meta": {"engine": "offline"},
+        "storyboard": [{"row": 0, "time_sec": 0.5, "object": "results/j/000.jpg"}],
+    }
+    done = job_doc(state="SUCCESS", result=result)
+    body = status_body(done, datetime.now(UTC), settings=SETTINGS, storage=MemoryStorage)
+    assert body["frames"] == [
+        {
+            "row": 0,
+            "time_sec": 0.5,
+            "url": f"memory://results/j/000.jpg?ttl={SETTINGS.frame_url_ttl_sec}",
+        }
+    ]
+    running = job_doc(state="PROGRESS")
+    assert "frames" not in status_body(
+        running, datetime.now(UTC), settings=SETTINGS, storage=MemoryStorage
+    )

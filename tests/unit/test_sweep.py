@@ -141,3 +141,24 @@ def test_one_damaged_document_does_not_stop_the_sweep() -> None:
     good = add_job(store, storage, running(lease_left=-120), upload=True)
     report = sweep.run(NOW)
     assert report.restarted == [good]
+
+
+def test_frames_of_expired_or_missing_jobs_are_deleted() -> None:
+    sweep, store, storage, _ = sweeper()
+    live = add_job(
+        store, storage, job_doc(state="SUCCESS", expires_at=NOW + timedelta(days=1)), upload=False
+    )
+    expired = add_job(
+        store,
+        storage,
+        job_doc(state="SUCCESS", expires_at=NOW - timedelta(seconds=1)),
+        upload=False,
+    )
+    gone = "g" * 32
+    for job_id in (live, expired, gone):
+        storage.objects[f"results/{job_id}/000.jpg"] = "1"
+    report = sweep.run(NOW)
+    assert sorted(report.deleted) == sorted(
+        [f"results/{expired}/000.jpg", f"results/{gone}/000.jpg"]
+    )
+    assert list(storage.objects) == [f"results/{live}/000.jpg"]

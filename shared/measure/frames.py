@@ -1,0 +1,71 @@
+"""Storyboard frames: one small JPEG per requested moment, from the video file.
+
+Each frame is found by seeking to the keyframe before the moment and decoding up
+to it, turned upright (the stream's display rotation), scaled to `FRAME_HEIGHT`
+pixels tall and encoded as JPEG.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+FRAME_HEIGHT = 360
+JPEG_QUALITY = 80
+
+
+def extract_frames(
+    path: Path, times: list[float], height: int = FRAME_HEIGHT
+) -> list[bytes | None]:
+    """JPEG bytes for each time (seconds from the start), None where none decodes."""
+    import av
+
+    out: list[bytes | None] = [None] * len(times)
+    with av.open(str(path), metadata_errors="ignore") as container:
+        if not container.streams.video:
+            return out
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        base = stream.time_base
+        start = float(stream.start_time * base) if stream.start_time and base else 0.0
+        for index in sorted(range(len(times)), key=lambda i: times[i]):
+            frame = _frame_at(container, stream, start + max(0.0, times[index]))
+            if frame is not None:
+                out[index] = _jpeg(frame, height)
+    return out
+
+
+def _frame_at(container: Any, stream: Any, target: float) -> Any:
+    """The first frame at or after `target` (or the last one before the end)."""
+    import av
+
+    try:
+        container.seek(int(target / stream.time_base), stream=stream, backward=True)
+    except av.error.FFmpegError:
+        return None
+    last = None
+    try:
+        for frame in container.decode(stream):
+            last = frame
+            if frame.time is not None and frame.time >= target - 1e-3:
+                return frame
+    except av.error.FFmpegError:
+        pass
+    return last
+
+
+def _jpeg(frame: Any, height: int) -> bytes | None:
+    import cv2
+    import numpy as np
+
+    image = frame.to_ndarray(format="bgr24")
+    turns = round((getattr(frame, "rotation", 0) or 0) / 90) % 4
+    if turns:
+        image = np.ascontiguousarray(np.rot90(image, turns))
+    h, w = image.shape[:2]
+    if h > height:
+        image = cv2.resize(
+            image, (max(2, round(w * height / h)), height), interpolation=cv2.INTER_AREA
+        )
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    return bytes(encoded.tobytes()) if ok else None
