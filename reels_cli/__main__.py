@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from reels_cli.anatomy import pacing_line, render_hook
 from reels_cli.auth import AuthConfig, AuthError, id_token
 
 TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm"}
@@ -147,7 +148,11 @@ def render(result: dict[str, Any], width: int = 100) -> str:
 
     original = result.get("original", {})
     meta = result.get("meta", {})
-    out = ["ТРАНСКРИБАЦИЯ (язык оригинала)", wrap(original.get("transcription", "")), ""]
+    out = render_hook(result, width)
+    pacing = pacing_line(result)
+    if pacing:
+        out += [pacing, ""]
+    out += ["ТРАНСКРИБАЦИЯ (язык оригинала)", wrap(original.get("transcription", "")), ""]
     translation = original.get("translation")
     out += [
         "ПЕРЕВОД",

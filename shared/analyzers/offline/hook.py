@@ -36,8 +36,18 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     ),
     _rule(
         "tutorial_promise",
-        r"\b(?:как сделать|как приготовить|покажу как|покажу,? как|научу|научитесь|пошагово|рецепт|инструкци|how to|i'?ll show you|let me show you|step by step|tutorial)\b",
+        r"\b(?:как\s+\w+(?:ть|ти|чь)\b|как сделать|как приготовить|покажу как|покажу,? как|научу|научитесь|пошагово|рецепт|инструкци|how to|i'?ll show you|let me show you|step by step|tutorial)\b",
         "обещает научить — польза понятна с первых слов",
+    ),
+    _rule(
+        "story_opening",
+        r"^(?:однажды|когда я|вчера|в прошлом году|история|это случилось|one day|when i was|yesterday|last year|so i|this happened|story)\b",
+        "начало истории: хочется узнать, чем она кончится",
+    ),
+    _rule(
+        "result_first",
+        r"\b(?:вот что получилось|результат|до и после|итог|смотрите,? что|here'?s the result|the result|before and after|i made|i built|i lost)",
+        "сначала показан результат — зритель хочет узнать, как к нему прийти",
     ),
     _rule(
         "question",
@@ -46,23 +56,13 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     ),
     _rule(
         "curiosity_gap",
-        r"\b(?:секрет|никто не (?:говорит|знает|расскажет)|вы не поверите|оказывается|вот почему|вот что|а дальше|secret|nobody tells you|no one tells you|you won'?t believe|turns out|here'?s why|here'?s what|the reason)",
+        r"\b(?:секрет|никто не (?:говорит|знает|расскажет)|вы не поверите|оказывается|вот почему|а дальше|secret|nobody tells you|no one tells you|you won'?t believe|turns out|here'?s why|here'?s what|the reason)",
         "недосказанность: ответ обещан позже, поэтому досматривают",
     ),
     _rule(
         "bold_claim",
         r"\b(?:никогда|всегда|лучш|худш|самый|самая|самое|единственн|100 ?%|все ошибаются|never|always|best|worst|the only|nobody|everyone|everybody is wrong)",
         "смелое утверждение вызывает желание проверить или поспорить",
-    ),
-    _rule(
-        "result_first",
-        r"\b(?:вот что получилось|результат|до и после|итог|смотрите,? что|here'?s the result|the result|before and after|i made|i built|i lost)",
-        "сначала показан результат — зритель хочет узнать, как к нему прийти",
-    ),
-    _rule(
-        "story_opening",
-        r"^(?:однажды|когда я|вчера|в прошлом году|история|это случилось|one day|when i was|yesterday|last year|so i|this happened|story)\b",
-        "начало истории: хочется узнать, чем она кончится",
     ),
     _rule(
         "direct_address",
