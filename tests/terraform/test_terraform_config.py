@@ -427,13 +427,14 @@ def test_firestore_rules_are_deployed_from_the_repo_file(tf: TfConfig) -> None:
     assert "google_firebaserules_ruleset.firestore.name" in release["ruleset_name"]
 
 
-def test_rules_file_allows_get_of_one_job_only() -> None:
+def test_rules_file_allows_get_of_one_job_and_listing_ones_own() -> None:
     rules = (ROOT / "firestore.rules").read_text()
     code = "\n".join(line.split("//")[0] for line in rules.splitlines())
     assert "rules_version = '2';" in code
     assert "match /jobs/{jobId}" in code
     allows = re.findall(r"allow\s+([\w\s,]+?)\s*:", code)
-    assert allows == ["get"]
+    assert allows == ["get", "list"]  # no create, update, delete, write
+    assert "resource.data.owner == request.auth.uid" in code
     assert re.search(r"jobId\.matches\('\^\[A-Za-z0-9_-\]\{32\}\$'\)", code)
 
 
