@@ -65,6 +65,21 @@ class LoudnessMeter:
             self._steps.extend(sums.sum(axis=2).T)
         self._carry = x[:, full * self.step :]
 
+    def curve(self, step_sec: float) -> list[float | None]:
+        """Momentary loudness (LUFS of the 400 ms block ending at each step's end) every
+        `step_sec`; None where quieter than the absolute gate (silence)."""
+        import numpy as np
+
+        per = round(step_sec / STEP_SEC)
+        steps = np.array(self._steps) if self._steps else np.zeros((0, self.channels))
+        out: list[float | None] = []
+        for end in range(per, len(steps) + 1, per):
+            block = steps[max(0, end - BLOCK_STEPS) : end]
+            power = float(block.sum()) / (len(block) * self.step)
+            value = -0.691 + 10.0 * math.log10(power) if power > 0 else -math.inf
+            out.append(round(value, 1) if value >= ABSOLUTE_GATE else None)
+        return out
+
     def integrated(self) -> float | None:
         """LUFS, or None for under 0.4 s of audio or digital silence."""
         import numpy as np

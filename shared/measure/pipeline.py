@@ -19,7 +19,7 @@ from typing import Any
 
 from shared.adapters import logs
 from shared.core.errors import ErrorCode, PermanentError
-from shared.core.measurements import Measurements, Shot, Transcript
+from shared.core.measurements import LOUDNESS_STEP_SEC, Measurements, Shot, Transcript
 from shared.core.messages import Stage
 from shared.core.video import ProgressFn
 from shared.measure import ocr as ocr_mod
@@ -207,6 +207,7 @@ class _Heard:
     lufs: float | None = None
     true_peak: float | None = None
     has_audio: bool = False
+    curve: list[float | None] = field(default_factory=list)
 
 
 def _listen(collector: Any, duration: float, with_speech: bool, warnings: list[str]) -> _Heard:
@@ -217,6 +218,7 @@ def _listen(collector: Any, duration: float, with_speech: bool, warnings: list[s
     if collector is None:
         return heard
     audio16k, heard.lufs, heard.true_peak = collector.finish()
+    heard.curve = collector.loudness.curve(LOUDNESS_STEP_SEC)
     if collector.capped:
         warnings.append("speech_capped")
     if heard.has_audio:
@@ -287,6 +289,8 @@ def measure(
             true_peak_dbtp=round(heard.true_peak, 2) if heard.true_peak is not None else None,
             versions=library_versions(),
             speech_model=MODEL_NAME,
+            loudness_curve=heard.curve,
+            motion_first_sec=decoder.scanner.motion_first_sec,
             warnings=streams.warnings,
         )
     finally:

@@ -26,6 +26,7 @@ DETECT_SHORT_SIDE = 144
 MIN_SHOT_SEC = 0.3
 SAMPLE_INTERVAL_SEC = 0.25
 MAX_SAMPLES = 16
+FIRST_SECOND = 1.0
 
 
 @dataclass
@@ -84,6 +85,7 @@ class ShotScanner:
         self._last_time = 0.0
         self._frame_duration = 1.0 / self.fps
         self.frames = 0
+        self._first_second: list[float] = []  # frame changes in the hook's first second
 
     def feed(self, frame: Any) -> None:  # frame: av.VideoFrame
         import cv2
@@ -111,6 +113,8 @@ class ShotScanner:
         if self._prev_gray is not None:
             diff = float(cv2.absdiff(gray, self._prev_gray).mean()) / 255.0
             self._open.motion.append((t, diff))
+            if t <= FIRST_SECOND:
+                self._first_second.append(diff)
         self._prev_gray = gray
 
         timecode = FrameTimecode(Timecode(pts=rel_pts, time_base=self.time_base), fps=self.fps)
@@ -180,6 +184,13 @@ class ShotScanner:
     def decoded_until(self) -> float:
         """End time of the last decoded frame."""
         return self._last_time + self._frame_duration if self.frames else 0.0
+
+    @property
+    def motion_first_sec(self) -> float | None:
+        """Mean frame change over the first second (0..1), cuts included."""
+        if not self._first_second:
+            return None
+        return round(sum(self._first_second) / len(self._first_second), 4)
 
     def finish(self, duration: float) -> list[Shot]:
         end = max(duration, self._open.start + 1e-3)
