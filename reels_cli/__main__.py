@@ -89,7 +89,13 @@ class ProgressReader:
 
 
 def analyze(
-    path: Path, api: str, language: str, timeout: float, bar: Bar, token: str
+    path: Path,
+    api: str,
+    language: str,
+    timeout: float,
+    bar: Bar,
+    token: str,
+    topic: str | None = None,
 ) -> dict[str, Any]:
     size = path.stat().st_size
     answer = requests.post(
@@ -99,6 +105,7 @@ def analyze(
             "content_type": content_type_for(path),
             "size": size,
             "language": language,
+            **({"topic": topic} if topic else {}),
         },
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
@@ -211,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         help="ключ Firebase Web API (для облака)",
     )
     parser.add_argument("--language", default="ru", help="язык результата (по умолчанию ru)")
+    parser.add_argument(
+        "--topic",
+        help="о чём ваше видео (до 200 символов): Gemini перепишет сценарий под эту тему",
+    )
     parser.add_argument("--json", action="store_true", help="вывести ответ status как JSON")
     parser.add_argument("--timeout", type=float, default=900, help="сколько ждать результата, с")
     args = parser.parse_args(argv)
@@ -219,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     bar = Bar()
     try:
         token = id_token(AuthConfig.resolve(args.auth_emulator, args.api_key))
-        final = analyze(args.video, args.api, args.language, args.timeout, bar, token)
+        final = analyze(
+            args.video, args.api, args.language, args.timeout, bar, token, args.topic
+        )
     except AuthError as exc:
         return _fail(str(exc))
     except requests.RequestException as exc:

@@ -73,3 +73,22 @@ def client_ip(request: Request, trusted_hops: int) -> str:
         if len(hops) >= trusted_hops:
             return hops[-trusted_hops]
     return request.remote_addr or "unknown"
+
+
+class BodyTooLarge(Exception):
+    """The request body is over the limit (413, never parsed)."""
+
+
+def read_json(request: Request, max_bytes: int) -> Any:
+    """The request's JSON, read at most `max_bytes` (BodyTooLarge past it), or None
+    when it is not JSON at all (deep nesting included: the parser's RecursionError)."""
+    declared = request.content_length
+    if declared is not None and declared > max_bytes:
+        raise BodyTooLarge(f"{declared} bytes declared")
+    raw = request.stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise BodyTooLarge("the body is longer than declared")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return None

@@ -33,7 +33,7 @@ class State(StrEnum):
 TERMINAL = frozenset({State.SUCCESS, State.FAILURE})
 
 JOB_ID_BYTES = 24  # 192 bits, base64url: 32 characters
-_JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+_JOB_ID_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 # A slow upload may finish after its URL expired (expiry is checked when the PUT
 # starts); only after this grace is a still-PENDING job reported as expired.
 UPLOAD_GRACE = timedelta(hours=1)
@@ -43,11 +43,19 @@ STALE_AFTER = timedelta(hours=1)
 
 
 def new_job_id() -> str:
-    return secrets.token_urlsafe(JOB_ID_BYTES)
+    while True:
+        job_id = secrets.token_urlsafe(JOB_ID_BYTES)
+        if is_job_id(job_id):
+            return job_id
 
 
-def is_job_id(value: str) -> bool:
-    return bool(_JOB_ID_RE.match(value))
+def is_job_id(value: object) -> bool:
+    """Exactly our ids: 32 base64url characters, and not Firestore's reserved `__…__`."""
+    return (
+        isinstance(value, str)
+        and bool(_JOB_ID_RE.fullmatch(value))
+        and not (value.startswith("__") and value.endswith("__"))
+    )
 
 
 def object_name(prefix: str, job_id: str) -> str:

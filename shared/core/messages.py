@@ -19,6 +19,8 @@ class ErrorCode(StrEnum):
     EMPTY_FILE = "empty_file"
     FILE_TOO_LARGE = "file_too_large"
     BAD_LANGUAGE = "bad_language"
+    BAD_TOPIC = "bad_topic"
+    REQUEST_TOO_LARGE = "request_too_large"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     INTERNAL = "internal"
     AUTH_REQUIRED = "auth_required"
@@ -52,6 +54,8 @@ ERRORS: dict[ErrorCode, str] = {
     ErrorCode.EMPTY_FILE: "Файл пустой. Выберите видео.",
     ErrorCode.FILE_TOO_LARGE: "Файл слишком большой. Максимум {max_mb} МБ.",
     ErrorCode.BAD_LANGUAGE: "Неподдерживаемый язык результата. Доступны: {languages}.",
+    ErrorCode.BAD_TOPIC: "Тема слишком длинная: не больше {max_chars} символов.",
+    ErrorCode.REQUEST_TOO_LARGE: "Запрос слишком большой.",
     ErrorCode.METHOD_NOT_ALLOWED: "Метод не поддерживается.",
     ErrorCode.INTERNAL: "Внутренняя ошибка сервиса. Попробуйте ещё раз через минуту.",
     ErrorCode.AUTH_REQUIRED: "Нужен вход: обновите страницу, чтобы войти автоматически, и попробуйте снова.",

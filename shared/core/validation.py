@@ -16,6 +16,7 @@ class UploadRequest:
     content_type: str
     size: int
     language: str
+    topic: str | None = None  # what the user's own video is about (an adapted script)
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,18 @@ class Rejection:
 
 
 MAX_FILENAME = 255
+MAX_TOPIC = 200
+# A request body larger than this is refused before it is parsed (413).
+MAX_REQUEST_BYTES = 16 * 1024
 
 
 def clean_filename(name: str) -> str:
-    """The user's file name for display only: no paths, no control characters."""
+    """The user's file name for display only: no paths, no control characters.
+    Cut before it is filtered, so a huge name costs nothing."""
+    name = name[-4 * MAX_FILENAME :]
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    return name.strip()[:MAX_FILENAME]
+    return name.strip()[-MAX_FILENAME:]  # the end keeps the extension
 
 
 def validate_upload_request(body: Any, *, max_bytes: int) -> UploadRequest | Rejection:
@@ -61,4 +67,17 @@ def validate_upload_request(body: Any, *, max_bytes: int) -> UploadRequest | Rej
         return reject(400, "empty_file")
     if size > max_bytes:
         return reject(413, "file_too_large", max_mb=max_bytes // (1024 * 1024))
-    return UploadRequest(clean_filename(filename), mime, size, language)
+    topic = body.get("topic")
+    if topic is not None and not isinstance(topic, str):
+        return reject(400, "bad_request")
+    topic = clean_topic(topic or "")
+    if len(topic) > MAX_TOPIC:
+        return reject(400, "bad_topic", max_chars=MAX_TOPIC)
+    return UploadRequest(clean_filename(filename), mime, size, language, topic or None)
+
+
+def clean_topic(text: str) -> str:
+    """One line of plain text: control characters out, spaces collapsed."""
+    text = text[: 4 * MAX_TOPIC]
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())

@@ -61,7 +61,8 @@ class Uploads:
             upload_expires_at=signed.expires_at,
             ttl=timedelta(days=s.job_ttl_days),
         )
-        self.store.create(job_id, {**doc, "owner": identity.uid})
+        extra = {"owner": identity.uid, **({"topic": request.topic} if request.topic else {})}
+        self.store.create(job_id, {**doc, **extra})
         logs.info("job created", stage="upload_url", job_id=job_id, size=request.size)
         return Answer(
             201,

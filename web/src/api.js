@@ -10,13 +10,13 @@ export class PageError extends Error {
 }
 
 /** POST {uploadUrlEndpoint} -> {job_id, upload: {url, method, headers}, expires_at, status_url}. */
-export async function requestUpload(config, file, contentType, token) {
+export async function requestUpload(config, file, contentType, token, topic = "") {
   let response;
   try {
     response = await fetch(config.uploadUrlEndpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ filename: file.name, content_type: contentType, size: file.size, language: "ru" }),
+      body: JSON.stringify({ filename: file.name, content_type: contentType, size: file.size, language: "ru", ...(topic ? { topic } : {}) }),
     });
   } catch {
     throw new PageError("network");

@@ -1,6 +1,6 @@
 // The page: pick a video, upload it, follow the analysis live, show and export the result.
 // Screens: start -> upload -> analysis -> result, or error from any of them.
-import { PageError, requestUpload, uploadFile } from "./api.js";
+import { fetchStatus, PageError, requestUpload, uploadFile } from "./api.js";
 import { exportName, toMarkdown, toSrt } from "./export.js";
 import { formatBytes, formatDuration, formatSpeed, SpeedMeter } from "./format.js";
 import { idToken, myJobs } from "./firebase.js";
@@ -149,7 +149,7 @@ async function upload(file) {
       console.error(error);
       throw new PageError("auth_required");
     }
-    job = await requestUpload(config, file, contentTypeOf(file), token);
+    job = await requestUpload(config, file, contentTypeOf(file), token, $("topic-input").value.trim());
   } catch (error) {
     return showError(error);
   }
@@ -250,7 +250,10 @@ function openJob(id) {
     ownJobs.find((j) => j.id === id) || { id, statusUrl: new URL(id, config.statusEndpoint).href };
   if (!findRecent(id)) rememberJob({ id, statusUrl: job.statusUrl, createdAt: Date.now() });
   setJobInUrl(id);
-  if (job.result) return showResult(job.filename, job.result);
+  if (job.result) {
+    Object.assign(current, { jobId: id, statusUrl: job.statusUrl });
+    return showResult(job.filename, job.result);
+  }
   if (job.state === "PENDING" && job.uploaded === false) {
     return showError(new PageError("upload_interrupted", "Загрузка этого видео не завершилась."));
   }
@@ -262,9 +265,27 @@ function openJob(id) {
 function showResult(filename, result) {
   current.result = result;
   current.filename = filename;
+  current.frames = [];
   $("result-file").textContent = filename || "";
   $("result").replaceChildren(renderResult(result, { copy }));
   showScreen("result");
+  loadFrames(result);
+}
+
+/** The storyboard's pictures: short-lived signed URLs from status (the job document
+ * holds only their names). Without them the storyboard still reads. */
+async function loadFrames(result) {
+  const statusUrl = current.statusUrl || (current.jobId && new URL(current.jobId, config.statusEndpoint).href);
+  if (!(result.storyboard || []).length || !statusUrl) return;
+  try {
+    const status = await fetchStatus(statusUrl);
+    if (current.result !== result || !(status.frames || []).length) return;
+    current.frames = status.frames;
+    $("result").replaceChildren(renderResult(result, { copy, frames: status.frames }));
+    document.documentElement.dataset.frames = "loaded";
+  } catch (error) {
+    console.warn("storyboard frames not loaded", error); // e.g. the job expired
+  }
 }
 
 async function copy(text) {
@@ -318,11 +339,12 @@ function wire() {
     renderRecent();
   });
   $("export-md").addEventListener("click", () =>
-    download(toMarkdown(current.result, { filename: current.filename }), exportName(current.filename, "md"), "text/markdown"),
+    download(toMarkdown(current.result, { filename: current.filename, frames: current.frames }), exportName(current.filename, "md"), "text/markdown"),
   );
   $("export-srt").addEventListener("click", () =>
     download(toSrt(current.result), exportName(current.filename, "srt"), "application/x-subrip"),
   );
+  $("print").addEventListener("click", () => window.print());
   $("copy-all").addEventListener("click", () => copy(toMarkdown(current.result, { filename: current.filename })));
   window.addEventListener("hashchange", () => {
     const id = jobIdFromUrl();

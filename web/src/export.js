@@ -119,9 +119,10 @@ export function formatSeconds(seconds) {
 }
 
 /** The whole result as a Markdown document a creator can keep. */
-export function toMarkdown(result, { filename = "" } = {}) {
+export function toMarkdown(result, { filename = "", frames = [] } = {}) {
   const out = [];
   out.push(`# Сценарий${filename ? `: ${filename}` : ""}`, "");
+  if (result.hook) out.push(...hookMarkdown(result.hook));
   const original = result.original || {};
   out.push("## Расшифровка", "", original.transcription ? quote(original.transcription) : "_Речи нет._", "");
   if (original.translation) out.push("## Перевод", "", quote(original.translation), "");
@@ -131,11 +132,15 @@ export function toMarkdown(result, { filename = "" } = {}) {
     out.push("");
   }
   out.push("## Сценарий по кадрам", "");
-  out.push("| Время | Что в кадре | Текст на экране | Примечание |");
-  out.push("| --- | --- | --- | --- |");
-  for (const row of result.script || []) {
-    out.push(`| ${cell(row.time)} | ${cell(row.visual)} | ${cell(row.text)} | ${cell(row.note)} |`);
-  }
+  const withFrames = frames.length > 0;
+  if (withFrames) out.push("_Ссылки на кадры временные: они перестают открываться через час после экспорта._", "");
+  out.push(`| Время |${withFrames ? " Кадр |" : ""} Что в кадре | Текст на экране | Примечание |`);
+  out.push(`| --- |${withFrames ? " --- |" : ""} --- | --- | --- |`);
+  (result.script || []).forEach((row, index) => {
+    const frame = frames.find((f) => f.row === index);
+    const image = withFrames ? ` ${frame ? `![кадр ${index + 1}](${frame.url})` : ""} |` : "";
+    out.push(`| ${cell(row.time)} |${image} ${cell(row.visual)} | ${cell(row.text)} | ${cell(row.note)} |`);
+  });
   out.push("");
   const groups = groupRecommendations(result.recommendations || []);
   if (groups.length) {
@@ -177,4 +182,19 @@ export function exportName(filename, extension) {
 
 function isNumber(v) {
   return typeof v === "number" && Number.isFinite(v);
+}
+
+function hookMarkdown(hook) {
+  const m = hook.measured || {};
+  const out = [`## Хук: первые ${String(hook.window_sec ?? 3).replace(".", ",")} с — ${hook.type_label || hook.type}, сила ${hook.strength}/10`, "", hook.why, ""];
+  if (m.words) out.push(`- Сказано: «${m.words}»`);
+  if (m.on_screen_text) out.push(`- Текст на экране: «${m.on_screen_text}»`);
+  if (m.first_cut_sec !== null && m.first_cut_sec !== undefined) out.push(`- Первая склейка: ${String(m.first_cut_sec).replace(".", ",")} с`);
+  for (const reason of hook.reasons || []) out.push(`- ${reason}`);
+  if ((hook.alternatives || []).length) {
+    out.push("", "Другие варианты начала:", "");
+    hook.alternatives.forEach((line, i) => out.push(`${i + 1}. ${line}`));
+  }
+  out.push("");
+  return out;
 }

@@ -1,20 +1,9 @@
 // Builds the result document from an analysis result (DOM nodes, never HTML strings).
+import { momentButton, renderHook, renderTimeline } from "./anatomy.js";
+import { el } from "./dom.js";
 import { groupRecommendations, keysHeading, metaLines, scriptAsText } from "./export.js";
 
-/** el("p", {class: "x"}, "text", child) -> an element. */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+export { el };
 
 const COLUMNS = [
   ["time", "Время"],
@@ -24,7 +13,8 @@ const COLUMNS = [
 ];
 
 /** The result as an <article>; `copy(text)` is called by the copy buttons. */
-export function renderResult(result, { copy }) {
+export function renderResult(result, { copy, frames = [] }) {
+  const onMoment = (at) => showMoment(at);
   const original = result.original || {};
   const meta = result.meta || {};
   const copyButton = (label, text) =>
@@ -63,7 +53,9 @@ export function renderResult(result, { copy }) {
     el(
       "ol",
       { class: "keys", "data-testid": "keys" },
-      (result.keys || []).map((k) => el("li", {}, el("strong", {}, k.title), el("span", {}, k.description))),
+      (result.keys || []).map((k) =>
+        el("li", {}, el("strong", {}, k.title), el("span", {}, k.description), k.at ? momentButton(k.at, onMoment) : null),
+      ),
     ),
   );
 
@@ -79,14 +71,15 @@ export function renderResult(result, { copy }) {
     el(
       "table",
       { class: "script", "data-testid": "script" },
-      el("thead", {}, el("tr", {}, COLUMNS.map(([, label]) => el("th", { scope: "col" }, label)))),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "col-frame" }, "Кадр"), COLUMNS.map(([, label]) => el("th", { scope: "col" }, label)))),
       el(
         "tbody",
         {},
-        (result.script || []).map((row) =>
+        (result.script || []).map((row, index) =>
           el(
             "tr",
-            {},
+            { id: `shot-${index}`, "data-start": row.start_sec ?? "", "data-end": row.end_sec ?? "", tabindex: -1 },
+            el("td", { "data-label": "Кадр", class: "col-frame" }, frameImage(frames, index)),
             COLUMNS.map(([field, label]) =>
               el("td", { "data-label": label, class: `col-${field}` }, (row[field] || "").trim() || (field === "time" ? "" : "—")),
             ),
@@ -105,11 +98,52 @@ export function renderResult(result, { copy }) {
       "div",
       { class: "recs", "data-testid": "recommendations" },
       groups.map(({ category, items }) =>
-        el("div", { class: "rec-group" }, el("h3", {}, category), el("ul", {}, items.map((t) => el("li", {}, t)))),
+        el("div", { class: "rec-group" }, el("h3", {}, category), el("ul", {}, items.map((t, i) => el("li", {}, t, atOf(result, category, i) ? momentButton(atOf(result, category, i), onMoment) : null)))),
       ),
     ),
   );
 
   const small = el("p", { class: "meta", "data-testid": "meta" }, metaLines(meta, { translationNote: false }).join(" · "));
-  return el("article", { class: "result" }, speech, keys, script, recommendations, small);
+  const hook = result.hook ? renderHook(result.hook, onMoment) : null;
+  const timeline = result.timeline ? renderTimeline(result.timeline, onMoment) : null;
+  const adapted = renderAdapted(result);
+  return el("article", { class: "result" }, hook, timeline, speech, keys, script, adapted, recommendations, small);
+}
+
+function frameImage(frames, row) {
+  const frame = frames.find((f) => f.row === row);
+  if (!frame) return el("span", { class: "muted" }, "—");
+  return el("img", { src: frame.url, alt: `Кадр ${row + 1}`, loading: "lazy", class: "frame", width: 90, height: 160 });
+}
+
+/** The recommendation's moment, by its place in its category's group. */
+function atOf(result, category, index) {
+  const inGroup = (result.recommendations || []).filter((r) => ((r.category || "").trim() || "Общее") === category);
+  return inGroup[index]?.at || null;
+}
+
+function renderAdapted(result) {
+  if (!result.adapted_script && !result.adapted_note) return null;
+  const body = result.adapted_script
+    ? el(
+        "table",
+        { class: "script", "data-testid": "adapted-script" },
+        el("thead", {}, el("tr", {}, COLUMNS.map(([, label]) => el("th", { scope: "col" }, label)))),
+        el("tbody", {}, result.adapted_script.map((row) => el("tr", {}, COLUMNS.map(([f, label]) => el("td", { "data-label": label }, (row[f] || "").trim() || "—"))))),
+      )
+    : el("p", { class: "muted" }, result.adapted_note);
+  return el("section", { class: "card", "aria-labelledby": "h-adapted" }, el("h2", { id: "h-adapted" }, "Сценарий под вашу тему"), body);
+}
+
+/** Scroll to the storyboard row that covers a moment and highlight it. */
+export function showMoment(at) {
+  const rows = [...document.querySelectorAll("tr[id^='shot-']")];
+  const start = Number(at.start_sec) + 0.01;
+  const row =
+    rows.find((r) => r.dataset.start !== "" && Number(r.dataset.start) <= start && start < Number(r.dataset.end)) || rows[0];
+  if (!row) return;
+  for (const r of rows) r.classList.remove("highlight");
+  row.classList.add("highlight");
+  row.scrollIntoView({ behavior: "smooth", block: "center" });
+  row.focus({ preventScroll: true });
 }
