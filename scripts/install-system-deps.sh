@@ -12,6 +12,7 @@ PACKAGES=(
   openjdk-17-jre-headless     # the Firestore and Pub/Sub emulators
   chromium                    # browser tests
   fonts-dejavu-core           # captions burned into test videos
+  poppler-utils               # pdftotext: the printed storyboard is checked as text
 )
 
 missing=()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from shared.core.measurements import LOUDNESS_STEP_SEC, Caption, Measurements
+from shared.core.measurements import LOUDNESS_STEP_SEC, Caption, Measurements, Word
 from shared.core.schema import HOOK_WINDOW_SEC, HookMeasured, Span, TextSpan, Timeline
 
 # Speech stretches closer than this merge into one on the timeline.
@@ -43,7 +43,7 @@ def hook_measured(m: Measurements, window: float = HOOK_WINDOW_SEC) -> HookMeasu
     steps = round(window / LOUDNESS_STEP_SEC)
     curve = m.loudness_curve
     return HookMeasured(
-        first_word_sec=round(words[0].start, 2) if words else None,
+        first_word_sec=_first_word(m, words),
         words=" ".join(w.text for w in said),
         on_screen_text=_window_text(m, window),
         first_cut_sec=round(m.first_cut_sec, 2) if m.first_cut_sec is not None else None,
@@ -51,6 +51,18 @@ def hook_measured(m: Measurements, window: float = HOOK_WINDOW_SEC) -> HookMeasu
         loudness_start_lufs=_mean_lufs(curve[:steps]) if curve else None,
         loudness_rest_lufs=_mean_lufs(curve[steps:]) if len(curve) > steps else None,
     )
+
+
+def _first_word(m: Measurements, words: list[Word]) -> float | None:
+    """When the first word is heard: the voice detector's onset (measured on the
+    signal) when it agrees with the transcript, which times words less exactly."""
+    if not words:
+        return None
+    onset = m.speech_start_sec
+    first = words[0].start
+    if onset is not None and abs(onset - first) < 1.0:
+        return round(onset, 2)
+    return round(first, 2)
 
 
 def _speech_spans(m: Measurements) -> list[Span]:

@@ -69,13 +69,14 @@ def test_measured_values_come_from_the_first_three_seconds() -> None:
     words = [Word(0.4, 0.8, "Почему"), Word(0.9, 1.4, "так?"), Word(3.5, 4.0, "потом")]
     m = reel(
         transcript=transcript(words),
+        speech_start_sec=0.42,  # the voice detector's onset: it times the first word
         shots=shots((0.0, 1.5, ""), (1.5, 6.0, ""), (6.0, 12.0, "")),
         captions=[Caption(0.5, 2.0, "ПОЧЕМУ?"), Caption(6.8, 8.0, "поздно")],
         loudness_curve=[-12.0] * 6 + [-20.0] * 18,
         motion_first_sec=0.02,
     )
     measured = hook_measured(m)
-    assert measured.first_word_sec == 0.4 and measured.words == "Почему так?"
+    assert measured.first_word_sec == 0.42 and measured.words == "Почему так?"
     assert measured.on_screen_text == "ПОЧЕМУ?"  # the caption at 6.8 s is not the hook
     assert measured.first_cut_sec == 1.5
     assert measured.loudness_start_lufs == -12.0 and measured.loudness_rest_lufs == -20.0
@@ -92,3 +93,11 @@ def test_the_timeline_draws_what_was_measured() -> None:
     assert line.text[0].text == "3 ошибки новичков"
     assert line.loudness == [-14.0, None, -16.0] and line.loudness_step_sec == 0.5
     assert (line.hook.start_sec, line.hook.end_sec) == (0.0, 3.0)
+
+
+def test_offline_says_an_adapted_script_needs_gemini_only_when_asked() -> None:
+    from shared.analyzers.offline.report import build_result
+
+    assert build_result(reel()).adapted_note is None
+    asked = build_result(reel(), topic="выпечка")
+    assert asked.adapted_script is None and "Gemini" in (asked.adapted_note or "")

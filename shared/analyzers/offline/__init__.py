@@ -41,4 +41,4 @@ class OfflineAnalyzer:
                 ErrorCode.ANALYSIS_FAILED, "the offline analyzer needs measurements"
             )
         progress(Stage.WRITING)
-        return build_result(measurements, language=language)
+        return build_result(measurements, language=language, topic=topic)

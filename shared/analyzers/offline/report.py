@@ -137,12 +137,14 @@ def original(m: Measurements, language: str) -> tuple[Original, str | None]:
     )
 
 
-def build_result(m: Measurements, *, language: str = "ru") -> AnalysisResult:
+def build_result(
+    m: Measurements, *, language: str = "ru", topic: str | None = None
+) -> AnalysisResult:
     orig, note = original(m, language)
     return AnalysisResult(
         hook=judge(hook_measured(m)),
         timeline=timeline(m),
-        adapted_note=ADAPTED_NEEDS_GEMINI,
+        adapted_note=ADAPTED_NEEDS_GEMINI if topic else None,
         original=orig,
         keys=keys(m),
         script=script_rows(m),
