@@ -7,11 +7,20 @@ import functions_framework
 from flask import Request, Response
 
 from shared.adapters import logs
-from shared.adapters.http import begin, client_ip, error_response, json_response, with_cors
+from shared.adapters.http import (
+    BodyTooLarge,
+    begin,
+    client_ip,
+    error_response,
+    json_response,
+    read_json,
+    with_cors,
+)
 from shared.core.identity import InvalidToken, bearer_token
 from shared.core.messages import ErrorCode
 from shared.core.ports import TokenVerifier
 from shared.core.settings import get_settings
+from shared.core.validation import MAX_REQUEST_BYTES
 from shared.orchestration.uploads import Answer, Uploads, auth_failure
 from shared.orchestration.wiring import make_token_verifier, make_uploads
 
@@ -45,10 +54,13 @@ def upload_url(request: Request) -> Response:
         except InvalidToken as exc:
             logs.info(f"upload refused: {exc}", stage="upload_url", code="auth_required")
             return _answer(auth_failure(), cors)
+        try:
+            body = read_json(request, MAX_REQUEST_BYTES)
+        except BodyTooLarge as exc:
+            logs.info(f"upload refused: {exc}", stage="upload_url", code="request_too_large")
+            return with_cors(error_response(413, ErrorCode.REQUEST_TOO_LARGE), cors)
         answer = uploads.create(
-            request.get_json(silent=True),
-            identity=identity,
-            client_ip=client_ip(request, settings.trusted_proxy_hops),
+            body, identity=identity, client_ip=client_ip(request, settings.trusted_proxy_hops)
         )
     except Exception as exc:  # an outage: say so in Russian, log the cause
         logs.error(f"upload_url failed: {exc!r}", stage="upload_url")
