@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devstack import media  # noqa: E402
+from devstack.client import request_upload  # noqa: E402
 from devstack.stack import Ports, Stack  # noqa: E402
-from tests.e2e.helpers import request_upload  # noqa: E402
 
 
 def one_job(stack: Stack, clip: Path) -> tuple[float, float, float]:

@@ -32,6 +32,23 @@ if str(ROOT) not in sys.path:
 CACHE = ROOT / ".local" / "bench-media"
 
 
+STAGE_NAMES = {
+    "measuring": "decode+shots",
+    "transcribing": "speech",
+    "reading_text": "ocr",
+    "writing": "report",
+}
+
+
+def stage_durations(stages: dict[str, float], total: float) -> dict[str, float]:
+    """Seconds spent in each stage, from the moments the stages began."""
+    ordered = sorted(stages.items(), key=lambda kv: kv[1])
+    out: dict[str, float] = {}
+    for (name, start), nxt in zip(ordered, [*ordered[1:], ("end", total)], strict=True):
+        out[STAGE_NAMES.get(name, name)] = round(nxt[1] - start, 2)
+    return out
+
+
 def _child(path: str) -> None:
     """Runs in the fresh process: analyze one clip, print a JSON line."""
     from shared.analyzers.offline import OfflineAnalyzer
@@ -70,6 +87,14 @@ def _child(path: str) -> None:
         OfflineAnalyzer(), info, measure=measure, language="ru", progress=progress
     )
     elapsed = time.perf_counter() - t1
+    # The storyboard: one 360 px JPEG per script row (what analyze writes to the bucket).
+    from shared.measure.frames import extract_frames
+    from shared.orchestration.storyboard import frame_times
+
+    t2 = time.perf_counter()
+    frames = extract_frames(p, frame_times(result))
+    storyboard_sec = time.perf_counter() - t2
+    frame_bytes = sum(len(f) for f in frames if f)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     m = result.meta.measurements or {}
     print(
@@ -82,6 +107,10 @@ def _child(path: str) -> None:
                 "rtf": round(elapsed / duration, 3),
                 "peak_rss_mb": round(peak_kb / 1024, 1),
                 "stages_at_sec": stages,
+                "stage_sec": stage_durations(stages, elapsed),
+                "storyboard_sec": round(storyboard_sec, 2),
+                "frames": sum(1 for f in frames if f),
+                "frame_kb": round(frame_bytes / 1024, 1),
                 "shots": m.get("shots"),
                 "words": m.get("words"),
                 "shots_with_text": m.get("shots_with_text"),
@@ -139,8 +168,11 @@ def main() -> int:
             f"{r['analysis_sec']:>10.2f} {r['rtf']:>6.3f} {r['peak_rss_mb']:>12.1f}"
         )
     for r in rows:
-        print(f"  {r['clip']}: stages at {r['stages_at_sec']}, shots {r['shots']}, "
+        print(f"  {r['clip']}: per stage {r['stage_sec']} s, shots {r['shots']}, "
               f"words {r['words']}, shots with text {r['shots_with_text']}")  # fmt: skip
+        per_minute = r["storyboard_sec"] / r["duration_sec"] * 60
+        print(f"    storyboard: {r['frames']} frames, {r['frame_kb']} KB, "
+              f"{r['storyboard_sec']} s ({per_minute:.1f} s per minute of video)")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps({"cpus": cpus, "results": rows}, indent=2))
     return 0

@@ -128,3 +128,12 @@ def test_the_core_imports_no_heavy_library_at_run_time() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"the core pulled in {out}"
+
+
+@pytest.mark.parametrize("folder", ["shared", "functions", "devstack", "bench", "reels_cli", "tools"])
+def test_nothing_outside_the_tests_imports_them(folder: str) -> None:
+    for path in (ROOT / folder).rglob("*.py"):
+        if "node_modules" in path.parts:
+            continue
+        imported = _imports(path)
+        assert not any(m == "tests" or m.startswith("tests.") for m in imported), path
