@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ class GcsStorage:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._client: Client | None = None
+        self._signing_lock = threading.Lock()
+        self._key_credentials: Any = None
+        self._default_credentials: Any = None
 
     @property
     def client(self) -> Client:
@@ -72,23 +76,31 @@ class GcsStorage:
         return SignedUpload(url=url, headers=headers, expires_at=now + ttl)
 
     def _signing_credentials(self) -> dict[str, Any]:
-        if self.settings.signing_key_file:
-            from google.oauth2 import service_account
+        """How URLs are signed, loaded once: the key file's credentials, or (on Cloud
+        Functions) the function's own account through IAM signBlob, its access token
+        refreshed only when it expired."""
+        with self._signing_lock:
+            if self.settings.signing_key_file:
+                if self._key_credentials is None:
+                    from google.oauth2 import service_account
 
-            creds = service_account.Credentials.from_service_account_file(
-                self.settings.signing_key_file
+                    self._key_credentials = service_account.Credentials.from_service_account_file(
+                        self.settings.signing_key_file
+                    )
+                return {"credentials": self._key_credentials}
+            import google.auth
+            from google.auth.transport.requests import Request
+
+            if self._default_credentials is None:
+                scopes = ["https://www.googleapis.com/auth/cloud-platform"]
+                self._default_credentials, _ = google.auth.default(scopes=scopes)
+            creds = self._default_credentials
+            if not creds.valid:
+                creds.refresh(Request())
+            email = self.settings.signing_service_account or getattr(
+                creds, "service_account_email", None
             )
-            return {"credentials": creds}
-        # On Cloud Functions: sign through IAM signBlob as the function's account.
-        import google.auth
-        from google.auth.transport.requests import Request
-
-        creds, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
-        creds.refresh(Request())
-        email = self.settings.signing_service_account or getattr(
-            creds, "service_account_email", None
-        )
-        return {"service_account_email": email, "access_token": creds.token}
+            return {"service_account_email": email, "access_token": creds.token}
 
     # -- objects --------------------------------------------------------
     def info(self, name: str, generation: str | None = None) -> ObjectInfo | None:
