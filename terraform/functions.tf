@@ -11,7 +11,25 @@ locals {
     FRONTEND_URL           = var.frontend_url
     MAX_FILE_SIZE_MB       = tostring(var.max_file_size_mb)
     MAX_VIDEO_DURATION_SEC = tostring(var.max_video_duration_sec)
+    JOB_TTL_DAYS           = tostring(var.job_ttl_days)
+    RESULTS_PREFIX         = local.results_prefix
     LOG_LEVEL              = "INFO"
+  }
+
+  # Who may start an analysis, and how many a day (checked before any URL is signed).
+  quota_env = {
+    QUOTA_USER_DAILY            = tostring(var.quota_user_daily)
+    QUOTA_IP_DAILY              = tostring(var.quota_ip_daily)
+    QUOTA_SERVICE_DAILY         = tostring(var.quota_service_daily)
+    QUOTA_SERVICE_TOKENS        = tostring(var.quota_service_tokens)
+    TRUSTED_PROXY_HOPS          = "1" # Google's front end appends the caller's address
+    APP_CHECK_ENFORCE           = var.enforce_app_check ? "true" : "false"
+    GOOGLE_CLOUD_PROJECT_NUMBER = data.google_project.this.number
+  }
+
+  # status signs the storyboard frames' GET URLs as itself.
+  status_env = {
+    SIGNING_SERVICE_ACCOUNT = google_service_account.status.email
   }
 
   upload_url_env = {
@@ -83,7 +101,7 @@ resource "google_cloudfunctions2_function" "upload_url" {
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
 
-    environment_variables = merge(local.common_env, local.upload_url_env)
+    environment_variables = merge(local.common_env, local.upload_url_env, local.quota_env)
   }
 
   depends_on = [google_project_iam_member.build]
@@ -115,7 +133,7 @@ resource "google_cloudfunctions2_function" "status" {
     max_instance_count             = var.http_max_instances
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
-    environment_variables          = local.common_env
+    environment_variables          = merge(local.common_env, local.status_env)
   }
 
   depends_on = [google_project_iam_member.build]
@@ -151,7 +169,7 @@ resource "google_cloudfunctions2_function" "analyze" {
     ingress_settings                 = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision   = true
 
-    environment_variables = merge(local.common_env, local.analyze_env)
+    environment_variables = merge(local.common_env, local.analyze_env, local.quota_env)
 
     # The key is read from Secret Manager at start; it is never in Terraform state.
     dynamic "secret_environment_variables" {

@@ -192,3 +192,34 @@ resource "google_artifact_registry_repository_iam_member" "build_pushes_images" 
   role       = "roles/artifactregistry.writer"
   member     = google_service_account.build.member
 }
+
+# ---- storyboard frames -----------------------------------------------------
+
+# analyze writes each job's frames under results/ (objects it creates itself).
+resource "google_storage_bucket_iam_member" "analyze_writes_frames" {
+  bucket = google_storage_bucket.uploads.name
+  role   = "roles/storage.objectCreator"
+  member = google_service_account.analyze.member
+}
+
+# status signs the frames' GET URLs as itself: a signed URL carries the signer's
+# rights, so it needs to read objects, and signBlob on itself (no other account).
+resource "google_project_iam_custom_role" "frame_reader" {
+  project     = var.project_id
+  role_id     = "${replace(var.name_prefix, "-", "_")}_frameReader"
+  title       = "Reels Scripter: read storyboard frames"
+  description = "Read objects of the upload bucket through signed GET URLs."
+  permissions = ["storage.objects.get"]
+}
+
+resource "google_storage_bucket_iam_member" "status_reads_frames" {
+  bucket = google_storage_bucket.uploads.name
+  role   = google_project_iam_custom_role.frame_reader.name
+  member = google_service_account.status.member
+}
+
+resource "google_service_account_iam_member" "status_signs_as_itself" {
+  service_account_id = google_service_account.status.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = google_service_account.status.member
+}

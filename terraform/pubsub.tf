@@ -62,6 +62,13 @@ resource "google_pubsub_subscription" "analyze" {
     ttl = "" # never expires, however quiet the service is
   }
 
+  lifecycle {
+    precondition {
+      condition     = local.retry_window_sec >= local.burst_wait_sec
+      error_message = "A burst of ${var.burst_uploads} uploads would dead-letter: with ${var.analyze_max_instances} analyze instances the last one waits ~${local.burst_wait_sec} s, but ${var.max_delivery_attempts} delivery attempts retry for only ~${local.retry_window_sec} s. Raise analyze_max_instances or max_delivery_attempts (terraform/README.md, \"Bursts\")."
+    }
+  }
+
   depends_on = [
     google_pubsub_topic_iam_member.pubsub_publishes_dead_letter,
     google_cloud_run_service_iam_member.invoker_runs_analyze,

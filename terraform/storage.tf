@@ -17,15 +17,28 @@ resource "google_storage_bucket" "uploads" {
   # The browser PUTs to a V4 signed URL; OPTIONS preflight is answered by GCS.
   cors {
     origin          = [var.frontend_url]
-    method          = ["PUT"]
+    method          = ["PUT", "GET"] # PUT: uploads; GET: storyboard frames (signed)
     response_header = ["Content-Type", "x-goog-content-length-range"]
     max_age_seconds = 3600
   }
 
-  # Safety net: analyze deletes each video; anything left is gone after a day.
+  # Safety net: analyze deletes each video (and the sweep what analyze missed);
+  # anything left under uploads/ is gone after a day.
   lifecycle_rule {
     condition {
-      age = 1
+      age            = 1
+      matches_prefix = [local.upload_prefix]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  # Storyboard frames live as long as their job document (Firestore TTL).
+  lifecycle_rule {
+    condition {
+      age            = var.job_ttl_days
+      matches_prefix = [local.results_prefix]
     }
     action {
       type = "Delete"
@@ -63,7 +76,7 @@ resource "google_storage_bucket" "sources" {
 
 # `make package` writes build/functions/<name>/ (main.py, shared/, requirements.txt).
 data "archive_file" "function" {
-  for_each = toset(["upload_url", "analyze", "status"])
+  for_each = toset(["upload_url", "analyze", "status", "sweep"])
 
   type        = "zip"
   source_dir  = "${path.module}/../build/functions/${each.key}"

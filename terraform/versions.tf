@@ -18,4 +18,9 @@ terraform {
 provider "google" {
   project = var.project_id
   region  = var.region
+  # Firebase Rules, Identity Platform and friends need a quota project when Terraform
+  # runs with user credentials (gcloud auth application-default login): without
+  # these two, their calls fail with 403.
+  user_project_override = true
+  billing_project       = var.project_id
 }

@@ -3,6 +3,8 @@ its signed PUT URL."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import functions_framework
 from flask import Request, Response
 
@@ -24,8 +26,12 @@ from shared.core.validation import MAX_REQUEST_BYTES
 from shared.orchestration.uploads import Answer, Uploads, auth_failure
 from shared.orchestration.wiring import make_token_verifier, make_uploads
 
+if TYPE_CHECKING:
+    from shared.adapters.appcheck import AppCheckVerifier
+
 _uploads: Uploads | None = None
 _verifier: TokenVerifier | None = None
+_app_checker: AppCheckVerifier | None = None
 
 
 def _parts() -> tuple[Uploads, TokenVerifier]:
@@ -35,6 +41,15 @@ def _parts() -> tuple[Uploads, TokenVerifier]:
         logs.configure(settings.log_level)
         _uploads, _verifier = make_uploads(settings), make_token_verifier(settings)
     return _uploads, _verifier
+
+
+def _app_check() -> AppCheckVerifier:
+    global _app_checker
+    if _app_checker is None:
+        from shared.adapters.appcheck import AppCheckVerifier
+
+        _app_checker = AppCheckVerifier(get_settings())
+    return _app_checker
 
 
 def _answer(answer: Answer, cors: dict[str, str]) -> Response:
@@ -51,6 +66,8 @@ def upload_url(request: Request) -> Response:
         uploads, verifier = _parts()
         try:
             identity = verifier.verify(bearer_token(request.headers.get("Authorization")))
+            if settings.app_check_enforce:
+                _app_check().verify(request.headers.get("X-Firebase-AppCheck"))
         except InvalidToken as exc:
             logs.info(f"upload refused: {exc}", stage="upload_url", code="auth_required")
             return _answer(auth_failure(), cors)

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     quota_service_tokens: int = Field(
         0, ge=0, description="Gemini tokens a day for everyone; 0 = no cap."
     )
+    app_check_enforce: bool = Field(
+        False, description="upload_url also needs a Firebase App Check token (X-Firebase-AppCheck)."
+    )
+    google_cloud_project_number: str = Field(
+        "", description="The project's number (App Check tokens name it)."
+    )
     trusted_proxy_hops: int = Field(
         1,
         ge=0,

@@ -265,7 +265,7 @@ def test_failing_event_is_retried_then_dead_lettered(delivery: Delivery) -> None
 
     dead = wait_for(dead_letter, 60)
     assert len(dead) == 1
-    assert len(delivery.calls_for(name)) == delivery.max_attempts == 5
+    assert len(delivery.calls_for(name)) == delivery.max_attempts == 8
     attributes = dead[0]["attributes"]
     assert attributes["CloudPubSubDeadLetterSourceDeliveryCount"] == str(delivery.max_attempts)
     assert attributes["eventType"] == "OBJECT_FINALIZE"

@@ -17,7 +17,7 @@ from tfconfig import ROOT, TF_DIR, TfConfig, block, load_hcl, ref
 from shared.core.settings import Settings
 from tests.factories import job_doc
 
-FUNCTIONS = ("upload_url", "analyze", "status")
+FUNCTIONS = ("upload_url", "analyze", "status", "sweep")
 
 
 # ---- upload bucket -----------------------------------------------------------
@@ -29,17 +29,24 @@ def test_upload_bucket_is_private_and_uniform(tf: TfConfig) -> None:
     assert bucket["public_access_prevention"] == "enforced"
 
 
-def test_upload_bucket_deletes_every_object_after_one_day(tf: TfConfig) -> None:
+def test_upload_bucket_deletes_uploads_after_a_day_and_frames_with_their_job(
+    tf: TfConfig,
+) -> None:
     rules = tf.resource("google_storage_bucket", "uploads")["lifecycle_rule"]
-    assert len(rules) == 1
-    assert block(rules[0], "condition") == {"age": 1}  # no other condition narrows it
-    assert block(rules[0], "action") == {"type": "Delete"}
+    conditions = [block(rule, "condition") for rule in rules]
+    assert conditions == [
+        {"age": 1, "matches_prefix": [ref("local.upload_prefix")]},
+        {"age": ref("var.job_ttl_days"), "matches_prefix": [ref("local.results_prefix")]},
+    ]
+    assert all(block(rule, "action") == {"type": "Delete"} for rule in rules)
+    assert tf.locals["upload_prefix"] == Settings().upload_prefix
+    assert tf.locals["results_prefix"] == Settings().results_prefix
 
 
-def test_upload_bucket_cors_allows_put_from_the_frontend_only(tf: TfConfig) -> None:
+def test_upload_bucket_cors_allows_put_and_get_from_the_frontend_only(tf: TfConfig) -> None:
     cors = block(tf.resource("google_storage_bucket", "uploads"), "cors")
     assert cors["origin"] == [ref("var.frontend_url")]
-    assert cors["method"] == ["PUT"]
+    assert cors["method"] == ["PUT", "GET"]  # GET: the storyboard frames (signed URLs)
     assert set(cors["response_header"]) == {"Content-Type", "x-goog-content-length-range"}
 
 
@@ -65,7 +72,7 @@ def test_analyze_subscription_retries_with_backoff_then_dead_letters(tf: TfConfi
     dead = block(sub, "dead_letter_policy")
     assert dead["dead_letter_topic"] == ref("google_pubsub_topic.dead_letter.id")
     attempts = tf.resolve(dead["max_delivery_attempts"])
-    assert attempts == 5
+    assert attempts == 8  # sized against bursts: terraform/README.md
     assert block(sub, "expiration_policy") == {"ttl": ""}  # never deleted when idle
 
 
@@ -302,6 +309,41 @@ EXPECTED_GRANTS: dict[tuple[str, str], tuple[str, str, str]] = {
         ref("google_service_account.analyze_invoker.name"),
         "roles/iam.serviceAccountTokenCreator",
         PUBSUB_AGENT,
+    ),
+    ("google_storage_bucket_iam_member", "analyze_writes_frames"): (
+        ref("google_storage_bucket.uploads.name"),
+        "roles/storage.objectCreator",
+        SA % "analyze",
+    ),
+    ("google_storage_bucket_iam_member", "status_reads_frames"): (
+        ref("google_storage_bucket.uploads.name"),
+        ref("google_project_iam_custom_role.frame_reader.name"),
+        SA % "status",
+    ),
+    ("google_service_account_iam_member", "status_signs_as_itself"): (
+        ref("google_service_account.status.name"),
+        "roles/iam.serviceAccountTokenCreator",
+        SA % "status",
+    ),
+    ("google_cloud_run_service_iam_member", "scheduler_invokes_sweep"): (
+        ref("google_cloudfunctions2_function.sweep.service_config[0].service"),
+        "roles/run.invoker",
+        SA % "scheduler",
+    ),
+    ("google_project_iam_member", "sweep_reads_and_fails_jobs"): (
+        ref("var.project_id"),
+        "roles/datastore.user",
+        SA % "sweep",
+    ),
+    ("google_storage_bucket_iam_member", "sweep_cleans_uploads"): (
+        ref("google_storage_bucket.uploads.name"),
+        ref("google_project_iam_custom_role.upload_sweeper.name"),
+        SA % "sweep",
+    ),
+    ("google_pubsub_topic_iam_member", "sweep_restarts_jobs"): (
+        ref("google_pubsub_topic.uploads.name"),
+        "roles/pubsub.publisher",
+        SA % "sweep",
     ),
     ("google_project_iam_member", "build"): (
         ref("var.project_id"),
