@@ -369,21 +369,19 @@ class Stack:
                 raise
 
     def web_config(self) -> dict[str, Any]:
-        """The page's config.json: the functions' addresses and the same limits
-        the functions enforce (environment, .env, then this stack's overrides)."""
+        """The page's config.json: the functions' addresses and the limits the functions
+        enforce (shared.core.contract.limits of the same settings: environment, .env,
+        then this stack's overrides)."""
+        from shared.core.contract import limits
         from shared.core.settings import Settings
 
         overrides = {key.lower(): value for key, value in self.extra_env.items()}
-        limits = Settings(**{k: v for k, v in overrides.items() if k in Settings.model_fields})
+        settings = Settings(**{k: v for k, v in overrides.items() if k in Settings.model_fields})
         return {
             "uploadUrlEndpoint": self.upload_url_endpoint,
             "statusEndpoint": self.status_endpoint,
-            "maxFileSizeMb": limits.max_file_size_mb,
-            "maxVideoDurationSec": limits.max_video_duration_sec,
-            "allowedTypes": ["video/mp4", "video/quicktime", "video/webm"],
-            "jobsCollection": "jobs",
-            # 1.5 heartbeats: a live listener hears from a running job more often.
-            "listenerSilenceSec": round(limits.claim_lease_sec / 3 * 1.5),
+            **limits(settings),
+            "jobsCollection": settings.jobs_collection,
             "firebase": {
                 "projectId": self.project,
                 "apiKey": "local-emulator-key",

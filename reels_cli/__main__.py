@@ -22,8 +22,10 @@ import requests
 
 from reels_cli.anatomy import pacing_line, render_hook
 from reels_cli.auth import AuthConfig, AuthError, id_token
+from shared.core.contract import EXTENSION_TYPES
 
-TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm"}
+# The server's accepted types (the one source of truth: shared/core/contract.py).
+TYPES = {f".{ext}": mime for ext, mime in EXTENSION_TYPES.items()}
 
 
 class Bar:
@@ -230,9 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     bar = Bar()
     try:
         token = id_token(AuthConfig.resolve(args.auth_emulator, args.api_key))
-        final = analyze(
-            args.video, args.api, args.language, args.timeout, bar, token, args.topic
-        )
+        final = analyze(args.video, args.api, args.language, args.timeout, bar, token, args.topic)
     except AuthError as exc:
         return _fail(str(exc))
     except requests.RequestException as exc:

@@ -18,7 +18,18 @@ if [ "$(cat node_modules/.lock-sha 2>/dev/null)" != "$lock_sum" ]; then
   echo "$lock_sum" > node_modules/.lock-sha
 fi
 
-build_sum=$(cat package-lock.json build.mjs src/* | sha256sum | cut -d' ' -f1)
+# The contract with the functions (types, messages, stages, derived states) comes
+# from the Python source of truth, generated into src/generated/ (not committed).
+python=../.venv/bin/python
+if [ ! -x "$python" ]; then
+  echo "web/build.sh: ../.venv is missing: run \`make python-deps\` first (the page's contract comes from Python)." >&2
+  exit 1
+fi
+mkdir -p src/generated
+PYTHONPATH=.. "$python" -m shared.core.contract > src/generated/contract.json.new
+mv src/generated/contract.json.new src/generated/contract.json
+
+build_sum=$(cat package-lock.json build.mjs src/*.* src/generated/* | sha256sum | cut -d' ' -f1)
 if [ -f dist/index.html ] && [ "$(cat dist/.build-sha 2>/dev/null)" = "$build_sum" ]; then
   exit 0
 fi

@@ -217,15 +217,19 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
 
     Two states are derived rather than stored: a PENDING job whose upload window
     closed long ago, and a PROGRESS job nobody has touched for STALE_AFTER, both
-    read as FAILURE so no client waits forever."""
-    state = State(doc.get("state", State.PENDING.value))
-    progress = max(0, min(100, int(doc.get("progress", 0))))
-    status = doc.get("status") or stage_message(doc.get("stage", Stage.PENDING))
+    read as FAILURE so no client waits forever. The page derives the same from the
+    same document (web/src/status.js; a test keeps the two equal)."""
+    progress = max(0, min(100, _int(doc.get("progress"))))
+    status = doc.get("status") or stage_message(doc.get("stage") or Stage.PENDING)
 
     def failed(code: ErrorCode) -> PublicStatus:
         error = {"code": code.value, "message": error_message(code)}
         return PublicStatus(State.FAILURE, progress, error["message"], error=error)
 
+    try:
+        state = State(doc.get("state") or State.PENDING.value)
+    except ValueError:
+        return failed(ErrorCode.ANALYSIS_FAILED)  # a state no version of us writes
     if state is State.PENDING and _older(doc.get("upload_expires_at"), now, UPLOAD_GRACE):
         return failed(ErrorCode.UPLOAD_EXPIRED)
     if state is State.PROGRESS and _older(doc.get("updated_at"), now, STALE_AFTER):
@@ -233,10 +237,18 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
     if state is State.SUCCESS:
         return PublicStatus(state, 100, status, result=doc.get("result"))
     if state is State.FAILURE:
-        if not doc.get("error"):
+        error = doc.get("error")
+        if not isinstance(error, dict) or not error.get("message"):
             return failed(ErrorCode.ANALYSIS_FAILED)
-        return PublicStatus(state, progress, doc["error"]["message"], error=doc["error"])
+        return PublicStatus(state, progress, str(error["message"]), error=error)
     return PublicStatus(state, progress, status)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _older(moment: datetime | None, now: datetime, age: timedelta) -> bool:

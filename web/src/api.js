@@ -1,4 +1,5 @@
 // The HTTP side: ask for an upload URL, PUT the file, read a job's status.
+import { errorMessage } from "./contract.js";
 import { PAGE_MESSAGES } from "./messages.js";
 
 /** A failure to show: `code` picks the hint, `message` is shown as is. */
@@ -66,7 +67,7 @@ export async function fetchStatus(statusUrl) {
   }
   const body = await response.json().catch(() => null);
   if (response.status === 404) {
-    throw new PageError("not_found", body?.error?.message || "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.");
+    throw new PageError("not_found", body?.error?.message || errorMessage("not_found"));
   }
   if (!response.ok || !body?.state) throw serverError(body, response.status);
   return body;

@@ -4,6 +4,11 @@
 import { doc, onSnapshot } from "firebase/firestore";
 import { fetchStatus, PageError } from "./api.js";
 import { getDb } from "./firebase.js";
+import { errorMessage } from "./contract.js";
+import { isTerminal, statusFromDoc } from "./status.js";
+
+export { isTerminal, statusFromDoc };
+const NOT_FOUND = errorMessage("not_found");
 
 // The listener's first answer is due within this; after that, a running job's
 // document changes at least every claim_lease_sec / 3 (the worker's heartbeat,
@@ -13,49 +18,6 @@ const LISTENER_TIMEOUT_MS = 5000;
 const LISTENER_SILENCE_SEC = 45;
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 10000;
-// As in shared/jobs.py: a job still PENDING this long after its upload URL expired never got its video.
-const UPLOAD_GRACE_MS = 60 * 60 * 1000;
-const UPLOAD_EXPIRED = "Видео так и не было загружено: срок ссылки для загрузки истёк. Загрузите видео заново.";
-// As in shared/jobs.py: a job still PROGRESS with no update for this long lost its worker.
-const STALE_MS = 60 * 60 * 1000;
-const STALLED = "Анализ прервался и не завершился. Загрузите видео ещё раз.";
-const NOT_FOUND = "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.";
-const FAILED = "Не удалось проанализировать видео. Попробуйте ещё раз.";
-
-export function isTerminal(status) {
-  return status.state === "SUCCESS" || status.state === "FAILURE";
-}
-
-function toMillis(value) {
-  if (!value) return null;
-  if (typeof value.toMillis === "function") return value.toMillis();
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** A job document -> the status endpoint's shape (as shared/jobs.py public_status does). */
-export function statusFromDoc(data, now = Date.now()) {
-  const state = data.state || "PENDING";
-  const progress = Math.max(0, Math.min(100, Number(data.progress) || 0));
-  if (state === "PENDING") {
-    const deadline = toMillis(data.upload_expires_at);
-    if (deadline !== null && now > deadline + UPLOAD_GRACE_MS) {
-      return { state: "FAILURE", progress, status: UPLOAD_EXPIRED, error: { code: "upload_expired", message: UPLOAD_EXPIRED } };
-    }
-  }
-  if (state === "PROGRESS") {
-    const updated = toMillis(data.updated_at);
-    if (updated !== null && now > updated + STALE_MS) {
-      return { state: "FAILURE", progress, status: STALLED, error: { code: "analysis_stalled", message: STALLED } };
-    }
-  }
-  if (state === "SUCCESS") return { state, progress: 100, status: data.status || "Готово!", result: data.result };
-  if (state === "FAILURE") {
-    const error = data.error || { code: "analysis_failed", message: FAILED };
-    return { state, progress, status: error.message, error };
-  }
-  return { state, progress, status: data.status || "" };
-}
 
 /**
  * Calls onUpdate(status, source) on every change until the job ends, and

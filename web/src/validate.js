@@ -1,8 +1,9 @@
 // Checks a file before anything is sent: type, size and (when readable) duration.
-// Messages match the server's (shared/messages.py).
+// Types and messages are the server's (shared/core/contract.py, generated at build).
+import { CONTRACT, errorMessage } from "./contract.js";
 
-const EXTENSION_TYPES = { mp4: "video/mp4", m4v: "video/mp4", mov: "video/quicktime", webm: "video/webm" };
-const TYPE_NAMES = { "video/mp4": "MP4", "video/quicktime": "MOV", "video/webm": "WebM" };
+const EXTENSION_TYPES = CONTRACT.extensionTypes;
+const TYPE_NAMES = CONTRACT.typeNames;
 
 /** The content type to send: the browser's, or guessed from the extension when it has none. */
 export function contentTypeOf(file) {
@@ -19,11 +20,11 @@ export function typeNames(allowedTypes) {
 export function checkFile(file, config) {
   const type = contentTypeOf(file);
   if (!config.allowedTypes.includes(type)) {
-    return { code: "unsupported_type", message: `Неподдерживаемый формат. Используйте: ${typeNames(config.allowedTypes)}.` };
+    return { code: "unsupported_type", message: errorMessage("unsupported_type") };
   }
-  if (file.size === 0) return { code: "empty_file", message: "Файл пустой. Выберите видео." };
+  if (file.size === 0) return { code: "empty_file", message: errorMessage("empty_file") };
   if (file.size > config.maxFileSizeMb * 1024 * 1024) {
-    return { code: "file_too_large", message: `Файл слишком большой. Максимум ${config.maxFileSizeMb} МБ.` };
+    return { code: "file_too_large", message: errorMessage("file_too_large", { max_mb: config.maxFileSizeMb }) };
   }
   return null;
 }
@@ -56,6 +57,6 @@ export function checkDuration(seconds, config) {
   if (seconds === null || seconds <= config.maxVideoDurationSec) return null;
   return {
     code: "video_too_long",
-    message: `Видео слишком длинное: ${Math.round(seconds)} с. Максимум ${config.maxVideoDurationSec} с.`,
+    message: errorMessage("video_too_long", { duration: Math.round(seconds), max_sec: config.maxVideoDurationSec }),
   };
 }
