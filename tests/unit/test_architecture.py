@@ -130,7 +130,9 @@ def test_the_core_imports_no_heavy_library_at_run_time() -> None:
     assert out == "", f"the core pulled in {out}"
 
 
-@pytest.mark.parametrize("folder", ["shared", "functions", "devstack", "bench", "reels_cli", "tools"])
+@pytest.mark.parametrize(
+    "folder", ["shared", "functions", "devstack", "bench", "reels_cli", "tools"]
+)
 def test_nothing_outside_the_tests_imports_them(folder: str) -> None:
     for path in (ROOT / folder).rglob("*.py"):
         if "node_modules" in path.parts:
