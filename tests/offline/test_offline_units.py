@@ -209,8 +209,10 @@ def test_result_cites_measured_numbers() -> None:
         assert any(ch.isdigit() for ch in key.description), key
     assert [k.title for k in result.keys] == [
         "Текст-хук в первом кадре",
+        "Обещание конкретного числа",  # «Три ошибки» on screen
         "Голос с первой секунды",
         "Вертикальный формат",
+        "Монтаж",  # a measured fact fills the fifth
     ]
     assert [row.note for row in result.script] == ["Привет всем", "смотрите", ""]
     assert [row.time for row in result.script] == ["0:00-0:02", "0:02-0:04", "0:04-0:12"]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from shared.analyzers.offline.rules import Rule, rules
+from shared.core.measurements import Word
 from tests.offline.rule_cases import reel, shots, transcript
 
 
@@ -28,9 +29,18 @@ ONE_SHOT = shots((0.0, 12.0, "3 ошибки"))
 FEW_CAPTIONS = shots((0.0, 1.0, "3 ошибки"), (1.0, 6.0, ""), (6.0, 12.0, ""))
 LATE_CUT = shots((0.0, 4.1, "3 ошибки"), (4.1, 8.0, ""), (8.0, 12.0, "подпишись"))
 DARK = [
-    s.__class__(**{**s.__dict__, "brightness": 0.1})
+    s.__class__(**{**s.__dict__, "brightness": 0.1, "contrast": 0.05})  # murky, not a night
     for s in shots((0.0, 6.0, "a"), (6.0, 12.0, "b"))
 ]
+NIGHT = [
+    s.__class__(**{**s.__dict__, "brightness": 0.1, "contrast": 0.3})  # dark, with lights
+    for s in shots((0.0, 6.0, "a"), (6.0, 12.0, "b"))
+]
+QUESTION = transcript(
+    [Word(0.3, 0.7, "Почему"), Word(0.8, 1.2, "ролики"), Word(1.3, 1.9, "не смотрят?")]
+)
+PLAIN = transcript([Word(0.3, 0.7, "Привет"), Word(0.8, 1.2, "всем")])
+ADDRESS = transcript([Word(0.3, 0.6, "Ты"), Word(0.7, 1.2, "снимаешь?"), Word(2.0, 2.4, "вам")])
 
 KEYS: dict[str, Case] = {
     "quick_voice": Case({}, "Речь начинается на 0,3 с", {"speech_start_sec": 1.8}),
@@ -40,6 +50,10 @@ KEYS: dict[str, Case] = {
     "captions": Case({}, "Текст найден в 5 из 5 планов", {"shots": NO_TEXT}),
     "standard_loudness": Case({}, "−14,2 LUFS", {"loudness_lufs": -20.0}),
     "vertical_frame": Case({}, "1080×1920", {"width": 720, "height": 1280}),
+    "question_opening": Case({"transcript": QUESTION}, "начинается с вопроса «Почему", {}),
+    "number_promise": Case({}, "«Три ошибки", {"transcript": PLAIN, "shots": NO_TEXT}),
+    "call_to_action": Case({}, "«подпишись»", {"shots": NO_TEXT}),
+    "direct_address": Case({"transcript": ADDRESS}, "звучит 2 раза", {}),
 }
 
 ADVICE: dict[str, Case] = {
@@ -52,7 +66,11 @@ ADVICE: dict[str, Case] = {
     ),
     "no_speech": Case({"transcript": None}, "Речь в ролике не обнаружена", {}),
     "silent_track": Case({"loudness_lufs": None, "true_peak_dbtp": -80.0}, "беззвучна", {}),
-    "too_quiet": Case({"loudness_lufs": -22.5}, "Поднимите уровень примерно на 8,5 дБ", {}),
+    "too_quiet": Case(
+        {"loudness_lufs": -22.5},
+        "Поднимите уровень примерно на 8,5 дБ",
+        {"loudness_lufs": -40.0, "transcript": None},  # room noise: no loudness advice
+    ),
     "too_loud": Case({"loudness_lufs": -6.0}, "громче ориентира", {}),
     "true_peak": Case({"true_peak_dbtp": -0.2}, "Истинный пик −0,2 dBTP", {}),
     "silent_tail": Case({"silent_tail_sec": 5.0}, "ещё 5 с без речи", {}),
@@ -60,8 +78,8 @@ ADVICE: dict[str, Case] = {
     "few_captions": Case({"shots": FEW_CAPTIONS}, "Текст есть только в 1 из 3 планов", {}),
     "not_vertical": Case({"width": 1920, "height": 1080}, "горизонтальный", {}),
     "low_resolution": Case({"width": 720, "height": 1280}, "ниже 1080×1920", {}),
-    "low_fps": Case({"fps": 15.0}, "Частота 15 кадров/с", {}),
-    "dark_frames": Case({"shots": DARK}, "средняя яркость 10%", {}),
+    "low_fps": Case({"fps": 15.0}, "Частота 15 кадров/с", {"fps": 23.976}),
+    "dark_frames": Case({"shots": DARK}, "средняя яркость 10%", {"shots": NIGHT}),
     "warning_truncated": Case({"warnings": ["truncated"]}, "обрезан", {}),
     "warning_decode_errors": Case({"warnings": ["decode_errors"]}, "ошибок", {}),
     "warning_read_error": Case({"warnings": ["read_error"]}, "прервалось", {}),
@@ -105,3 +123,29 @@ def test_rule_stays_quiet_otherwise(rule_id: str) -> None:
 def test_speech_with_foreign_language_still_counts_as_speech() -> None:
     m = reel(transcript=transcript(language="en"))
     assert _rule("no_speech")(m) is None and _rule("quick_voice")(m) is not None
+
+
+def test_a_key_and_a_recommendation_about_the_same_measurement_agree() -> None:
+    """No measurements make a strength and a fix of the same thing both speak (e.g. "fast
+    editing" beside "the first cut comes only at 4.1 s")."""
+    variations = [reel(**case.fires) for case in CASES.values()]
+    variations += [reel(**case.quiet) for case in CASES.values()]
+    variations += [reel(loudness_lufs=v) for v in (-16.0, -15.5, -15.1, -13.0, -12.9, -9.5)]
+    fast_but_late = shots((0.0, 4.1, "a"), *[(t, t + 1.0, "") for t in range(4, 12)])
+    fast_but_late[1].start = 4.1  # many short shots after a long opening one
+    variations += [reel(shots=s) for s in (LATE_CUT, ONE_SHOT, FEW_CAPTIONS, fast_but_late)]
+    keys, advice = rules("key"), rules("advice")
+    for m in variations:
+        said = {r.about for r in keys if r(m) is not None}
+        fixes = {r.about for r in advice if r(m) is not None}
+        assert not said & fixes, (said & fixes, m)
+
+
+def test_five_keys_whenever_there_is_speech_or_text() -> None:
+    from shared.analyzers.offline.report import keys
+
+    assert len(keys(reel())) == 5
+    sparse = reel(shots=NO_TEXT, transcript=PLAIN, loudness_lufs=-30.0, width=720, height=1280)
+    assert len(keys(sparse)) == 5  # measured facts fill the rest, no invented praise
+    silent = reel(shots=NO_TEXT, transcript=None, loudness_lufs=None, width=720, height=1280)
+    assert 1 <= len(keys(silent)) < 5

@@ -10,7 +10,7 @@ from __future__ import annotations
 from shared.analyzers.offline.hook import judge
 from shared.analyzers.offline.looks import describe_ru
 from shared.analyzers.offline.rules import Finding, fired
-from shared.analyzers.offline.text import language_name, num, pct, shots_word
+from shared.analyzers.offline.text import language_name, num, of_shots, pct, quote, shots_word
 from shared.core.anatomy import hook_measured, timeline
 from shared.core.measurements import Measurements, Shot
 from shared.core.schema import (
@@ -61,7 +61,7 @@ def script_rows(m: Measurements) -> list[ScriptRow]:
 
 
 def _neutral_facts(m: Measurements) -> list[Finding]:
-    """Plain measured facts, when nothing stands out as a strength."""
+    """Plain measured facts that fill the keys up to five when fewer strengths stand out."""
     facts = []
     if m.shots:
         facts.append(
@@ -79,13 +79,37 @@ def _neutral_facts(m: Measurements) -> list[Finding]:
                 f"{pct(m.speech_share)} времени, начинается на {num(m.speech_start_sec or 0)} с.",
             )
         )
+    with_text = [s for s in m.shots if s.text]
+    if with_text:
+        first = with_text[0]
+        facts.append(
+            Finding(
+                "Текст в кадре",
+                f"Надписи в {len(with_text)} {of_shots(len(m.shots))}, первая — "
+                f"{quote(first.text, 50)} на {num(first.start)} с.",
+                at=(first.start, first.end),
+            )
+        )
+    facts.append(
+        Finding(
+            "Длительность",
+            f"Ролик длится {num(m.duration_sec)} с — "
+            + ("коротко: его легко досмотреть и пересмотреть." if m.duration_sec <= 30
+               else "длинный для ленты: держать внимание должны смены плана и текст."),
+        )
+    )  # fmt: skip
+    facts.append(Finding("Формат", f"Кадр {m.width}×{m.height}, {num(m.fps or 0)} кадров/с."))
     return facts
 
 
 def keys(m: Measurements) -> list[Key]:
+    """The strongest measured strengths; with speech or on-screen text, filled up to
+    five with plain measured facts (never invented praise)."""
     found = sorted((f for _, f in fired(m, "key")), key=lambda f: f.score, reverse=True)
-    if not found:
-        found = _neutral_facts(m)
+    has_content = bool(m.transcript and m.transcript.words()) or any(s.text for s in m.shots)
+    if len(found) < KEYS_COUNT and (has_content or not found):
+        titles = {f.title for f in found}
+        found += [f for f in _neutral_facts(m) if f.title not in titles]
     return [Key(title=f.title, description=f.text, at=_moment(f)) for f in found[:KEYS_COUNT]]
 
 

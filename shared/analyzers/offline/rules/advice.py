@@ -18,6 +18,7 @@ from shared.analyzers.offline.rules.thresholds import (
     MAX_TRUE_PEAK,
     MIN_FPS,
     MIN_VERTICAL_WIDTH,
+    NIGHT_CONTRAST,
     TARGET_LUFS,
     TOO_LOUD_LUFS,
 )
@@ -37,6 +38,12 @@ FILE_WARNINGS = ("truncated", "decode_errors", "read_error")
 
 def _has_words(m: Measurements) -> bool:
     return bool(m.transcript and m.transcript.words())
+
+
+def _has_voice(m: Measurements) -> bool:
+    """Loudness advice is for a voice (or a track made to be heard): not for a clip
+    whose sound is room noise or silence."""
+    return m.has_audio and _has_words(m)
 
 
 @advice_rule("late_speech", about="speech_start")
@@ -137,7 +144,7 @@ def silent_track(m: Measurements) -> Finding | None:
 
 @advice_rule("too_quiet", about="loudness")
 def too_quiet(m: Measurements) -> Finding | None:
-    if not m.has_audio or m.loudness_lufs is None:
+    if not _has_voice(m) or m.loudness_lufs is None:
         return None
     if m.loudness_lufs >= TARGET_LUFS - LOUDNESS_TOLERANCE:
         return None
@@ -153,7 +160,7 @@ def too_quiet(m: Measurements) -> Finding | None:
 
 @advice_rule("too_loud", about="loudness")
 def too_loud(m: Measurements) -> Finding | None:
-    if not m.has_audio or m.loudness_lufs is None or m.loudness_lufs <= TOO_LOUD_LUFS:
+    if not _has_voice(m) or m.loudness_lufs is None or m.loudness_lufs <= TOO_LOUD_LUFS:
         return None
     return Finding(
         "Звук",
@@ -165,7 +172,7 @@ def too_loud(m: Measurements) -> Finding | None:
 
 @advice_rule("true_peak", about="true_peak")
 def true_peak(m: Measurements) -> Finding | None:
-    if not m.has_audio or m.true_peak_dbtp is None or m.true_peak_dbtp <= MAX_TRUE_PEAK:
+    if not _has_voice(m) or m.true_peak_dbtp is None or m.true_peak_dbtp <= MAX_TRUE_PEAK:
         return None
     return Finding(
         "Звук",
@@ -258,6 +265,9 @@ def dark_frames(m: Measurements) -> Finding | None:
     mean = sum(b * d for b, d in lit) / max(1e-6, sum(d for _, d in lit))
     if mean >= DARK_FRAME:
         return None
+    contrasts = [s.contrast for s in m.shots if s.contrast is not None]
+    if contrasts and max(contrasts) >= NIGHT_CONTRAST:
+        return None  # dark with bright lights in it: a night scene, not underexposure
     return Finding(
         "Картинка",
         f"Кадры тёмные: средняя яркость {pct(mean)}. Добавьте света "

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from shared.analyzers.offline.rules import Finding, key_rule
 from shared.analyzers.offline.rules.thresholds import (
     DENSE_SPEECH,
     FAST_AVG_SHOT,
+    LOUDNESS_TOLERANCE,
+    MAX_FIRST_CUT,
     MAX_TRUE_PEAK,
     MIN_VERTICAL_WIDTH,
     QUICK_SPEECH_START,
@@ -50,6 +54,8 @@ def fast_editing(m: Measurements) -> Finding | None:
     avg = m.average_shot_sec
     if avg is None or len(m.shots) < 3 or avg > FAST_AVG_SHOT:
         return None
+    if m.first_cut_sec is not None and m.first_cut_sec > MAX_FIRST_CUT:
+        return None  # fast later, slow to start: late_first_cut says so, not a strength
     return Finding(
         "Быстрый монтаж",
         f"{shots_word(len(m.shots))} за {num(m.duration_sec)} с — в среднем "
@@ -86,7 +92,7 @@ def captions(m: Measurements) -> Finding | None:
 
 @key_rule("standard_loudness", about="loudness")
 def standard_loudness(m: Measurements) -> Finding | None:
-    if m.loudness_lufs is None or abs(m.loudness_lufs - TARGET_LUFS) > 2.0:
+    if m.loudness_lufs is None or abs(m.loudness_lufs - TARGET_LUFS) > LOUDNESS_TOLERANCE:
         return None
     if m.true_peak_dbtp is not None and m.true_peak_dbtp > MAX_TRUE_PEAK + 0.5:
         return None
@@ -106,4 +112,102 @@ def vertical_frame(m: Measurements) -> Finding | None:
         "Вертикальный формат",
         f"Кадр {m.width}×{m.height} — на весь экран телефона, без полос.",
         score=0.3,
+    )
+
+
+# ----- what is said and shown (content-aware, Russian and English) ---------------
+
+_QUESTION = re.compile(
+    r"\?|^(?:а )?(?:как|почему|зачем|что|сколько|какой|кто|где|когда|знаете|хотите|"
+    r"how|why|what|who|where|when|do you|did you|have you|are you|can you)\b",
+    re.IGNORECASE,
+)
+_NUMBER_PROMISE = re.compile(
+    r"\b(?:\d+|два|две|три|четыре|пять|шесть|семь|десять|two|three|four|five|six|seven|ten)"
+    r"\s+(?:способ|ошиб|совет|причин|шаг|лайфхак|правил|вещ|приём|прием|way|mistake|tip|"
+    r"reason|step|hack|rule|thing|trick)",
+    re.IGNORECASE,
+)
+_CALL_TO_ACTION = re.compile(
+    r"подпиш|подписывай|ставь лайк|лайк|сохрани|ссылк[аиу] в (?:профиле|шапке|описании)|"
+    r"пиши в комментари|напиши в комментари|переходи|subscribe|follow|like and|save this|"
+    r"link in (?:bio|description)|comment below|share this",
+    re.IGNORECASE,
+)
+_DIRECT_ADDRESS = re.compile(r"\b(?:ты|тебе|тебя|твой|вы|вам|вас|ваш|you|your)\b", re.IGNORECASE)
+END_WINDOW_SEC = 5.0
+
+
+def _first_words(m: Measurements, count: int = 8) -> tuple[str, float, float] | None:
+    words = m.transcript.words() if m.transcript else []
+    if not words:
+        return None
+    first = words[:count]
+    return " ".join(w.text for w in first), first[0].start, first[-1].end
+
+
+@key_rule("question_opening", about="opening_words")
+def question_opening(m: Measurements) -> Finding | None:
+    opening = _first_words(m)
+    if opening is None or not _QUESTION.search(opening[0]):
+        return None
+    text, start, end = opening
+    return Finding(
+        "Вопрос в первых словах",
+        f"Ролик начинается с вопроса {quote(text)} ({num(start)}–{num(end)} с): зритель "
+        "ждёт ответа и досматривает.",
+        score=0.9,
+        at=(start, end),
+    )
+
+
+@key_rule("number_promise", about="promise")
+def number_promise(m: Measurements) -> Finding | None:
+    opening = _first_words(m, 12)
+    sources = [(opening[0], opening[1], opening[2])] if opening else []
+    sources += [(s.text, s.start, s.end) for s in m.shots[:2] if s.text]
+    for text, start, end in sources:
+        if _NUMBER_PROMISE.search(text):
+            return Finding(
+                "Обещание конкретного числа",
+                f"{quote(text)} ({num(start)}–{num(end)} с) обещает конкретное число пунктов — "
+                "зритель досматривает, чтобы получить все.",
+                score=0.92,
+                at=(start, end),
+            )
+    return None
+
+
+@key_rule("call_to_action", about="ending")
+def call_to_action(m: Measurements) -> Finding | None:
+    tail_start = max(0.0, m.duration_sec - END_WINDOW_SEC)
+    words = m.transcript.words() if m.transcript else []
+    said = [w for w in words if w.end >= tail_start]
+    candidates = [(" ".join(w.text for w in said), said[0].start, said[-1].end)] if said else []
+    candidates += [(s.text, s.start, s.end) for s in m.shots if s.text and s.end > tail_start]
+    for text, start, end in candidates:
+        if _CALL_TO_ACTION.search(text):
+            return Finding(
+                "Призыв к действию в финале",
+                f"В конце ролика {quote(text)} ({num(start)}–{num(end)} с): зритель знает, "
+                "что сделать дальше — подписка и сохранения растут.",
+                score=0.7,
+                at=(start, end),
+            )
+    return None
+
+
+@key_rule("direct_address", about="address")
+def direct_address(m: Measurements) -> Finding | None:
+    words = m.transcript.words() if m.transcript else []
+    hits = [w for w in words if _DIRECT_ADDRESS.search(w.text)]
+    if len(hits) < 2:
+        return None
+    return Finding(
+        "Разговор со зрителем на «ты/вы»",
+        f"Обращение к зрителю звучит {len(hits)} "
+        f"{plural(len(hits), 'раз', 'раза', 'раз')} (впервые на {num(hits[0].start)} с): "
+        "ролик звучит как личный совет, а не лекция.",
+        score=0.65,
+        at=(hits[0].start, hits[0].end),
     )

@@ -14,5 +14,6 @@ DENSE_SPEECH = 0.6
 WIDE_CAPTIONS = 0.5
 LOW_CAPTIONS = 0.3
 DARK_FRAME = 0.25
-MIN_FPS = 24.0
+NIGHT_CONTRAST = 0.15  # a dark frame this contrasted has light sources: a night shot
+MIN_FPS = 23.9  # film's 23.976 and 24 are standard, not choppy
 MIN_VERTICAL_WIDTH = 1080
