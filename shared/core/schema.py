@@ -159,6 +159,9 @@ class Usage(_Model):
     output_tokens: int | None = None
     thinking_tokens: int | None = None
     total_tokens: int | None = None
+    # Input tokens of each part of the request (Gemini's countTokens): the whole
+    # video, the closer look at the hook, the prompt.
+    parts: dict[str, int] = Field(default_factory=dict)
 
 
 class Meta(_Model):

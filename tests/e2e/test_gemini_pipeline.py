@@ -78,6 +78,15 @@ def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     assert "fileData" in sent or "file_data" in sent
     assert any(f.received == clip.path.stat().st_size for f in gemini.uploaded_files())
     assert not object_exists(gemini_stack, job["object"]["name"])
+    # The anatomy: Gemini's judgement of the hook, our measurements of it, the
+    # closer look at the first seconds priced part by part, the storyboard.
+    assert result.hook is not None and result.hook.type == "question"
+    assert result.hook.measured.first_cut_sec == pytest.approx(clip.cuts[0], abs=0.15)
+    assert result.timeline is not None and len(result.timeline.shots) == len(clip.cuts) + 1
+    parts = result.meta.usage.parts
+    assert set(parts) == {"video", "hook", "prompt"} and parts["hook"] > 0
+    assert len(result.storyboard) == len(result.script)
+    assert len(final["frames"]) == len(result.script)
 
 
 def test_gemini_blocked_answer_fails_clearly(gemini_stack, gemini, clip):

@@ -45,7 +45,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 API_KEY = "fake-gemini-key"
-ROUTES = ("upload_start", "upload_chunk", "get_file", "delete_file", "generate")
+ROUTES = ("upload_start", "upload_chunk", "get_file", "delete_file", "generate", "count_tokens")
+# countTokens: what a part costs, as the real API counts video (~258 tokens a frame at
+# the default resolution, 32 a second of audio) and text (~1 token per 4 characters).
+TOKENS_PER_FRAME = 258
+AUDIO_TOKENS_PER_SEC = 32
 
 _STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
@@ -103,6 +107,17 @@ def sample_answer(rows: int = 3, duration_sec: float = 6.0) -> dict[str, Any]:
             {"category": "Звук", "text": "Поднимите громкость голоса до -14 LUFS."},
         ],
         "language": "en",
+        "hook": {
+            "type": "question",
+            "why": "Вопрос в первую секунду включает зрителя.",
+            "strength": 8,
+            "reasons": ["+3: вопрос в первых словах", "+2: текст в первом кадре"],
+            "alternatives": [
+                "Почему ваши ролики не досматривают?",
+                "Знаете, что убивает охват?",
+                "Хотите 2× больше просмотров?",
+            ],
+        },
     }
 
 
@@ -219,9 +234,11 @@ class FakeGemini:
         port: int = 0,
         api_key: str = API_KEY,
         file_states: tuple[str, ...] = ("ACTIVE",),
+        video_sec: float = 6.0,
     ) -> None:
         self.api_key = api_key
         self.file_states = file_states
+        self.video_sec = video_sec  # how long countTokens takes an uploaded video to be
         self.requests: list[RecordedRequest] = []
         self.files: dict[str, FakeFile] = {}
         self._queues: dict[str, deque[Reply]] = defaultdict(deque)
@@ -307,6 +324,8 @@ class FakeGemini:
             return self._get_file(name)
         if route == "delete_file":
             return self._delete_file(name)
+        if route == "count_tokens":
+            return Reply(body={"totalTokens": count_tokens(parsed or {}, self.video_sec)})
         return answer_reply(sample_answer())
 
     def _start_upload(self, path: str, headers: dict[str, str]) -> Reply:
@@ -394,6 +413,29 @@ class FakeGemini:
 _UPLOAD = re.compile(r"^/upload/(v1[a-z0-9]*)/files/?$")
 _FILE = re.compile(r"^/(v1[a-z0-9]*)/files/[^/]+$")
 _GENERATE = re.compile(r"^/(v1[a-z0-9]*)/models/[^/:]+:generateContent$")
+_COUNT = re.compile(r"^/(v1[a-z0-9]*)/models/[^/:]+:countTokens$")
+
+
+def _seconds(value: Any) -> float:
+    return float(str(value or "0").rstrip("s") or 0)
+
+
+def count_tokens(body: dict[str, Any], video_sec: float) -> int:
+    """Tokens of the request's parts: video parts by their clip (start/end offsets)
+    and fps (default 1), text by its length."""
+    total = 0
+    for content in body.get("contents", []):
+        for part in content.get("parts", []):
+            if "text" in part:
+                total += max(1, len(part["text"]) // 4)
+            if "fileData" in part or "file_data" in part:
+                meta = part.get("videoMetadata") or part.get("video_metadata") or {}
+                start = _seconds(meta.get("startOffset") or meta.get("start_offset"))
+                end = _seconds(meta.get("endOffset") or meta.get("end_offset")) or video_sec
+                fps = float(meta.get("fps") or 1.0)
+                seconds = max(0.0, end - start)
+                total += round(seconds * fps * TOKENS_PER_FRAME + seconds * AUDIO_TOKENS_PER_SEC)
+    return total
 
 
 def _upload_error(message: str) -> Reply:
@@ -410,6 +452,8 @@ def _route(method: str, path: str, query: dict[str, str]) -> str:
         return {"GET": "get_file", "DELETE": "delete_file"}.get(method, "unknown")
     if method == "POST" and _GENERATE.match(path):
         return "generate"
+    if method == "POST" and _COUNT.match(path):
+        return "count_tokens"
     return "unknown"
 
 

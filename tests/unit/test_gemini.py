@@ -6,10 +6,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,44 +35,6 @@ from tests.fakes.gemini_server import (
 )
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def video_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gemini") / "clip.mp4"
-    subprocess.run(
-        [
-            "ffmpeg", "-v", "error", "-y",
-            "-f", "lavfi", "-i", "testsrc2=size=72x128:rate=5:duration=2",
-            "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "16k",
-            "-shortest", str(path),
-        ],
-        check=True,
-    )  # fmt: skip
-    return path
-
-
-@pytest.fixture
-def video(video_file: Path) -> VideoInfo:
-    return VideoInfo(
-        path=video_file,
-        content_type="video/mp4",
-        size=video_file.stat().st_size,
-        duration_sec=2.0,
-        width=72,
-        height=128,
-        fps=5.0,
-        video_codec="h264",
-        has_audio=True,
-        audio_codec="aac",
-    )
-
-
-@pytest.fixture
-def server() -> Iterator[FakeGemini]:
-    with FakeGemini() as fake:
-        yield fake
 
 
 def settings_for(server: FakeGemini, **overrides: Any) -> Settings:
@@ -177,7 +137,7 @@ def test_success_streams_the_file_and_references_it(server: FakeGemini, video: V
     assert (file_data.get("file_uri") or file_data.get("fileUri")).endswith(uploaded.name)
     assert not any(key in ("inlineData", "inline_data") for key, _ in walk(body))
     assert len(json.dumps(body)) < video.size  # the video is not in there
-    assert "ЯЗЫК ОТВЕТА: русский" in parts[1]["text"]
+    assert "ЯЗЫК ОТВЕТА: русский" in parts[-1]["text"]
     assert body["generationConfig"]["responseMimeType"] == "application/json"
 
     assert_uploaded_file_deleted(server)
@@ -198,7 +158,7 @@ def test_polls_until_the_file_is_active(server: FakeGemini, video: VideoInfo) ->
 def test_output_language_reaches_the_prompt(server: FakeGemini, video: VideoInfo) -> None:
     result, _ = run(analyzer_for(server), video, language="es")
     assert result.meta.output_language == "es"
-    assert "ЯЗЫК ОТВЕТА: испанский" in generate_body(server)["contents"][0]["parts"][1]["text"]
+    assert "ЯЗЫК ОТВЕТА: испанский" in generate_body(server)["contents"][0]["parts"][-1]["text"]
 
 
 def test_schema_sent_on_the_wire_has_no_refs_or_unions(
@@ -209,7 +169,7 @@ def test_schema_sent_on_the_wire_has_no_refs_or_unions(
     keys = {key for key, _ in walk(schema)}
     assert not keys & {"$ref", "$defs", "anyOf", "oneOf", "allOf"}
     props = schema["properties"]
-    assert set(props) == {"original", "language", "keys", "script", "recommendations"}
+    assert set(props) == {"original", "language", "keys", "script", "recommendations", "hook"}
     assert str(props["keys"].get("minItems", props["keys"].get("min_items"))) == "5"
     assert str(props["keys"].get("maxItems", props["keys"].get("max_items"))) == "5"
     row = props["script"]["items"]
@@ -554,7 +514,7 @@ def test_analyze_aligns_the_script_to_measured_shots(server: FakeGemini, video: 
     result, stages = run(analyzer, video, measurements=measured())
 
     assert stages == ["uploading_ai", "ai_thinking", "writing"]
-    prompt = generate_body(server)["contents"][0]["parts"][1]["text"]
+    prompt = generate_body(server)["contents"][0]["parts"][-1]["text"]
     assert "В видео 3 плана:" in prompt
     assert "2. 0.80–1.40 с" in prompt
     assert "[0.10–1.20] Hello and welcome." in prompt
@@ -588,7 +548,7 @@ def test_analyze_without_measurements(server: FakeGemini, video: VideoInfo) -> N
     result, _ = run(analyzer, video, measurements=None)  # measuring failed, or was off
     assert result.meta.aligned_to_cuts is False
     assert result.meta.measurements is None
-    assert "ИЗМЕРЕННЫЕ ПЛАНЫ" not in generate_body(server)["contents"][0]["parts"][1]["text"]
+    assert "ИЗМЕРЕННЫЕ ПЛАНЫ" not in generate_body(server)["contents"][0]["parts"][-1]["text"]
 
 
 def test_without_alignment_nothing_is_measured(server: FakeGemini) -> None:

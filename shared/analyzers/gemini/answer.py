@@ -15,7 +15,15 @@ from google.genai import types
 from pydantic import Field, ValidationError
 
 from shared.core.errors import ErrorCode, PermanentError
-from shared.core.schema import KEYS_COUNT, AiAnswer, Usage, inline_json_schema
+from shared.core.schema import (
+    ALTERNATIVES_COUNT,
+    KEYS_COUNT,
+    AiAnswer,
+    HookJudgement,
+    ScriptRow,
+    Usage,
+    inline_json_schema,
+)
 
 # Finish reasons that mean a filter stopped the answer.
 BLOCKED_FINISH_REASONS = {
@@ -30,23 +38,45 @@ BLOCKED_FINISH_REASONS = {
 
 
 class GeminiAnswer(AiAnswer):
-    """What Gemini writes: the AiAnswer plus the detected speech language."""
+    """What Gemini writes: the AiAnswer plus the detected speech language and its
+    judgement of the hook (the measured half of the hook comes from measurements)."""
 
     language: str = Field(
         "", description='ISO 639-1 code of the speech language, lower case; "" if no speech.'
     )
+    hook: HookJudgement = Field(description="The hook of the first seconds.")
 
 
-def response_schema() -> dict[str, Any]:
-    """The schema sent as `response_schema`: GeminiAnswer's, `$ref`/`anyOf`-free,
-    with every field required and exactly KEYS_COUNT keys (parsing is more
-    lenient than this, see `parse_answer`)."""
-    schema = inline_json_schema(GeminiAnswer)
+class GeminiAnswerForTopic(GeminiAnswer):
+    """With the user's topic: also a script for their own video."""
+
+    adapted_script: list[ScriptRow] = Field(
+        description="The same shots and timing, rewritten for the user's topic."
+    )
+
+
+def answer_model(topic: str | None) -> type[GeminiAnswer]:
+    return GeminiAnswerForTopic if topic else GeminiAnswer
+
+
+def response_schema(topic: str | None = None) -> dict[str, Any]:
+    """The schema sent as `response_schema`: the answer model's, `$ref`/`anyOf`-free,
+    field order from the model, every field required, exactly KEYS_COUNT keys and
+    ALTERNATIVES_COUNT alternative openings (parsing is more lenient, see
+    `parse_answer`)."""
+    schema = inline_json_schema(answer_model(topic))
     schema["required"] = list(schema["properties"])
     keys = schema["properties"]["keys"]
     keys["minItems"] = keys["maxItems"] = KEYS_COUNT
-    row = schema["properties"]["script"]["items"]
-    row["required"] = list(row["properties"])
+    rows = [schema["properties"]["script"]["items"]]
+    if "adapted_script" in schema["properties"]:
+        rows.append(schema["properties"]["adapted_script"]["items"])
+    for row in rows:
+        row["required"] = list(row["properties"])
+    hook = schema["properties"]["hook"]
+    hook["required"] = list(hook["properties"])
+    alternatives = hook["properties"]["alternatives"]
+    alternatives["minItems"] = alternatives["maxItems"] = ALTERNATIVES_COUNT
     return schema
 
 
@@ -77,7 +107,7 @@ def answer_text(response: types.GenerateContentResponse) -> str:
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
-def parse_answer(text: str) -> GeminiAnswer:
+def parse_answer(text: str, topic: str | None = None) -> GeminiAnswer:
     """Parse and validate; extra keys beyond KEYS_COUNT are dropped (they come
     strongest first), anything else off-schema is PermanentError(ErrorCode.AI_BAD_ANSWER)."""
     fenced = _FENCE.match(text)
@@ -90,9 +120,12 @@ def parse_answer(text: str) -> GeminiAnswer:
     if isinstance(data, dict) and isinstance(data.get("keys"), list):
         data["keys"] = data["keys"][:KEYS_COUNT]
     try:
-        return GeminiAnswer.model_validate(data)
+        answer = answer_model(topic).model_validate(data)
     except ValidationError as exc:
         raise PermanentError(ErrorCode.AI_BAD_ANSWER, f"schema mismatch: {exc}") from exc
+    if len(answer.hook.alternatives) != ALTERNATIVES_COUNT:
+        raise PermanentError(ErrorCode.AI_BAD_ANSWER, "hook: not three alternative openings")
+    return answer
 
 
 def add_usage(total: Usage, metadata: types.GenerateContentResponseUsageMetadata | None) -> Usage:
@@ -104,6 +137,7 @@ def add_usage(total: Usage, metadata: types.GenerateContentResponseUsageMetadata
         return a if b is None else (a or 0) + b
 
     return Usage(
+        parts=dict(total.parts),
         prompt_tokens=add(total.prompt_tokens, metadata.prompt_token_count),
         output_tokens=add(total.output_tokens, metadata.candidates_token_count),
         thinking_tokens=add(total.thinking_tokens, metadata.thoughts_token_count),

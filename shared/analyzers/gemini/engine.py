@@ -34,7 +34,7 @@ from shared.analyzers.gemini.result import build_result
 from shared.core.errors import ErrorCode, JobError, PermanentError, TransientError
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
-from shared.core.schema import AnalysisResult, Usage
+from shared.core.schema import HOOK_WINDOW_SEC, AnalysisResult, Usage
 from shared.core.settings import Settings
 from shared.core.video import MeasureRequest, ProgressFn, VideoInfo
 
@@ -54,6 +54,9 @@ DELETE_TIMEOUT_MS = 10_000
 # Gemini reads on-screen text itself: it needs shots and timed speech, no OCR, and
 # runs without them when measuring fails.
 MEASURE_FOR_ALIGNMENT = MeasureRequest(speech=True, ocr=False, required=False)
+# The hook part: the first HOOK_WINDOW_SEC of the same file at this many frames a second.
+HOOK_FPS = 5.0
+PART_NAMES = ("video", "hook", "prompt")
 
 
 def _network_errors() -> tuple[type[BaseException], ...]:
@@ -144,6 +147,7 @@ class GeminiAnalyzer:
             duration_sec=video.duration_sec,
             shots=[(shot.start, shot.end) for shot in measurements.shots] if measurements else [],
             speech=_timed_speech(measurements),
+            topic=topic,
         )
         client = self.client()
         uploaded: types.File | None = None
@@ -161,8 +165,12 @@ class GeminiAnalyzer:
                     )
                     uploaded = self._wait_until_active(client, uploaded)
                 file_uri, mime_type = uploaded.uri or "", uploaded.mime_type or video.content_type
-            video_part = self._video_part(file_uri, mime_type)
-            answer, usage, model_version = self._generate(client, video_part, prompt, progress)
+            parts = [
+                self._video_part(file_uri, mime_type),
+                self._hook_part(file_uri, mime_type),
+                types.Part(text=prompt),
+            ]
+            answer, usage, model_version = self._generate(client, parts, progress, topic)
         except errors.APIError as exc:
             raise _api_error(exc) from exc
         except TRANSIENT_ERRORS as exc:
@@ -190,6 +198,31 @@ class GeminiAnalyzer:
             raise PermanentError(ErrorCode.ANALYSIS_FAILED, "Vertex AI needs the video's gs:// URI")
         return video.gcs_uri
 
+    def _hook_part(self, file_uri: str, mime_type: str) -> types.Part:
+        """The same file again, only its first HOOK_WINDOW_SEC seconds at HOOK_FPS: a
+        closer look at the hook for the price of three seconds, not of the video."""
+        return types.Part(
+            file_data=types.FileData(file_uri=file_uri, mime_type=mime_type),
+            video_metadata=types.VideoMetadata(
+                start_offset="0s", end_offset=f"{HOOK_WINDOW_SEC:g}s", fps=HOOK_FPS
+            ),
+        )
+
+    def _part_tokens(self, client: genai.Client, parts: list[types.Part]) -> dict[str, int]:
+        """Input tokens of each part (countTokens costs nothing); {} when not counted."""
+        counted: dict[str, int] = {}
+        for name, part in zip(PART_NAMES, parts, strict=True):
+            try:
+                answer = client.models.count_tokens(
+                    model=self.settings.gemini_model,
+                    contents=[types.Content(role="user", parts=[part])],
+                )
+            except Exception as exc:  # an aid for the bill, not for the analysis
+                logs.warning(f"tokens of the {name} part not counted: {exc!r}")
+                return {}
+            counted[name] = int(answer.total_tokens or 0)
+        return counted
+
     def _video_part(self, file_uri: str, mime_type: str) -> types.Part:
         fps = self.settings.gemini_fps
         return types.Part(
@@ -214,18 +247,22 @@ class GeminiAnalyzer:
         return file
 
     def _generate(
-        self, client: genai.Client, video_part: types.Part, prompt: str, progress: ProgressFn
+        self,
+        client: genai.Client,
+        parts: list[types.Part],
+        progress: ProgressFn,
+        topic: str | None,
     ) -> tuple[GeminiAnswer, Usage, str | None]:
         s = self.settings
         config = types.GenerateContentConfig(
             response_mime_type="application/json",
-            response_schema=response_schema(),
+            response_schema=response_schema(topic),
             media_resolution=MEDIA_RESOLUTIONS[s.gemini_media_resolution]
             if s.gemini_media_resolution
             else None,
         )
-        contents = [types.Content(role="user", parts=[video_part, types.Part(text=prompt)])]
-        usage = Usage()
+        contents = [types.Content(role="user", parts=parts)]
+        usage = Usage(parts=self._part_tokens(client, parts))
         progress(Stage.AI_THINKING)
         for attempt in range(1, GENERATE_ATTEMPTS + 1):
             with logs.timed("gemini_generate", attempt=attempt, model=s.gemini_model):
@@ -236,7 +273,7 @@ class GeminiAnalyzer:
             text = answer_text(response)
             progress(Stage.WRITING)
             try:
-                return parse_answer(text), usage, response.model_version
+                return parse_answer(text, topic), usage, response.model_version
             except PermanentError as exc:
                 if attempt == GENERATE_ATTEMPTS:
                     raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.core.messages import LANGUAGES
-from shared.core.schema import KEYS_COUNT
+from shared.core.schema import ALTERNATIVES_COUNT, HOOK_TYPES, HOOK_WINDOW_SEC, KEYS_COUNT
 
 # Speech segments quoted in the prompt at most (a 180 s reel has far fewer).
 MAX_SEGMENTS = 120
@@ -38,16 +38,27 @@ _BASE = """\
 1. original.transcription — полная дословная расшифровка всей речи в видео (голос в кадре и за кадром, разборчивые слова песен) на языке оригинала, в порядке звучания, без перевода, пересказа и сокращений. Если речи нет — пустая строка "".
 2. original.translation — перевод transcription на язык ответа ({language_name}). Если речь уже на этом языке — повтори transcription без изменений. Если речи нет — null.
 3. language — код языка речи по ISO 639-1, строчными буквами ("ru", "en", "es"...). Если речи нет — "".
-4. keys — ровно {keys_count} причин, почему это видео цепляет и его досматривают, от самой сильной к самой слабой. title — 2–5 слов; description — 1–3 предложения со ссылкой на конкретный момент: секунду, кадр, фразу, звук или надпись. Никаких общих фраз, подходящих к любому видео.
+4. keys — ровно {keys_count} причин, почему это видео цепляет и его досматривают, от самой сильной к самой слабой. title — 2–5 слов; description — 1–3 предложения со ссылкой на конкретный момент: секунду, кадр, фразу, звук или надпись. at — этот момент: start_sec и end_sec в секундах (null, только если причина касается всего видео). Никаких общих фраз, подходящих к любому видео.
 5. script — сценарий по планам (план — отрезок между двумя монтажными склейками), по порядку, без пропусков и наложений, от начала до конца видео. Для каждого плана:
    - start_sec и end_sec — начало и конец плана в секундах, числами (например 3.5); первый план начинается с 0, последний заканчивается в конце видео;
    - time — тот же интервал в формате "М:СС-М:СС" (доли секунды через точку), например "0:00-0:03" или "0:03.5-0:06";
    - visual — что в кадре и как снято: крупность, ракурс, движение камеры, действие, переход к следующему плану;
    - text — текст на экране (титры, субтитры, надписи, стикеры) дословно, как написан, на языке оригинала, без перевода и исправлений; несколько надписей — через " / "; "" если текста нет;
    - note — что звучит в этом плане (реплика или закадровый голос — кратко, музыка, звуковые эффекты) и подсказка, как снять такой план.
-6. recommendations — от 4 до 7 практичных советов, как снять похожее видео или сделать его сильнее. category — одна из: {categories}. text — конкретное действие: что сделать, на какой секунде, с какими цифрами.
+6. recommendations — от 4 до 7 практичных советов, как снять похожее видео или сделать его сильнее. category — одна из: {categories}. text — конкретное действие: что сделать, на какой секунде, с какими цифрами. at — момент, к которому относится совет (start_sec, end_sec), или null.
+7. hook — хук первых {hook_sec} с. Второй видеофрагмент запроса — эти же первые {hook_sec} с того же ролика с большей частотой кадров: смотри его, чтобы разобрать начало подробно.
+   - type — один тип из списка: {hook_types};
+   - why — почему начало работает или что его ослабляет, со ссылкой на то, что сказано и показано;
+   - strength — сила хука от 1 (хука нет) до 10;
+   - reasons — за что прибавлены и за что сняты баллы, коротко, по пункту;
+   - alternatives — ровно {alternatives} других первых фразы на языке ответа того же типа, что и type.
 
 Описывай только то, что действительно видно и слышно в видео. Не выдумывай реплики, надписи и события."""
+
+_TOPIC = """
+
+СЦЕНАРИЙ ДЛЯ ВИДЕО ПОЛЬЗОВАТЕЛЯ. Тема его ролика: «{topic}».
+adapted_script — тот же сценарий для этой темы: столько же строк, та же структура и те же тайминги (start_sec, end_sec, time), что в script, но visual, text и note переписаны под тему. Каждый план должен снять один человек на телефон: без съёмочной группы, дорогого света и локаций."""
 
 _SHOTS = """\
 
@@ -79,6 +90,7 @@ def build_prompt(
     duration_sec: float | None = None,
     shots: Sequence[tuple[float, float]] | None = None,
     speech: Sequence[tuple[float, float, str]] | None = None,
+    topic: str | None = None,
 ) -> str:
     """The prompt for one video.
 
@@ -92,6 +104,9 @@ def build_prompt(
         language_name=LANGUAGES.get(language, language),
         keys_count=KEYS_COUNT,
         categories=", ".join(RECOMMENDATION_CATEGORIES),
+        hook_sec=f"{HOOK_WINDOW_SEC:g}",
+        hook_types="; ".join(f"{key} ({label})" for key, label in HOOK_TYPES.items()),
+        alternatives=ALTERNATIVES_COUNT,
     )
     if shots:
         count = len(shots)
@@ -110,4 +125,6 @@ def build_prompt(
             for start, end, text in spoken[:MAX_SEGMENTS]
         )
         prompt += _SPEECH.format(lines=lines)
+    if topic:
+        prompt += _TOPIC.format(topic=" ".join(topic.split())[:200])
     return prompt

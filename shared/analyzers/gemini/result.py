@@ -7,8 +7,18 @@ from typing import Any
 from shared.adapters import logs
 from shared.analyzers.gemini.align import align_to_shots, tidy_rows
 from shared.analyzers.gemini.answer import GeminiAnswer
+from shared.core.anatomy import hook_measured, timeline
 from shared.core.measurements import Measurements
-from shared.core.schema import AnalysisResult, Meta, Usage
+from shared.core.schema import (
+    HOOK_TYPES,
+    AnalysisResult,
+    Hook,
+    HookMeasured,
+    Meta,
+    Moment,
+    ScriptRow,
+    Usage,
+)
 from shared.core.video import VideoInfo
 
 
@@ -39,11 +49,21 @@ def build_result(
     speech_language = answer.language.strip().lower() or None
     if speech_language is None and measured and measured.transcript:
         speech_language = measured.transcript.language
+    duration = video.duration_sec
     return AnalysisResult(
         original=answer.original,
-        keys=answer.keys,
+        keys=[k.model_copy(update={"at": _clamp(k.at, duration)}) for k in answer.keys],
         script=rows,
-        recommendations=answer.recommendations,
+        recommendations=[
+            r.model_copy(update={"at": _clamp(r.at, duration)}) for r in answer.recommendations
+        ],
+        hook=Hook(
+            **answer.hook.model_dump(),
+            type_label=HOOK_TYPES[answer.hook.type],
+            measured=hook_measured(measured) if measured else HookMeasured(),
+        ),
+        timeline=timeline(measured) if measured else None,
+        adapted_script=_adapted(answer, rows),
         meta=Meta(
             engine="gemini",
             model=model,
@@ -56,3 +76,26 @@ def build_result(
             measurements=measurements,
         ),
     )
+
+
+def _clamp(at: Moment | None, duration: float) -> Moment | None:
+    """A moment inside the video, or none (Gemini's times can drift past the end)."""
+    if at is None or at.start_sec > duration or at.start_sec > at.end_sec:
+        return None
+    return Moment(start_sec=round(at.start_sec, 2), end_sec=round(min(at.end_sec, duration), 2))
+
+
+def _adapted(answer: GeminiAnswer, rows: list[ScriptRow]) -> list[ScriptRow] | None:
+    """The script for the user's topic, on the same times as the (aligned) script."""
+    adapted = getattr(answer, "adapted_script", None)
+    if adapted is None:
+        return None
+    if len(adapted) != len(rows):
+        logs.warning(f"adapted script has {len(adapted)} rows for {len(rows)}: kept as written")
+        return list(adapted)
+    return [
+        row.model_copy(
+            update={"time": ref.time, "start_sec": ref.start_sec, "end_sec": ref.end_sec}
+        )
+        for row, ref in zip(adapted, rows, strict=True)
+    ]
