@@ -8,7 +8,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_cold_import.py", "bench_latency.py", "bench_offline.py"):
+for script in (
+    "bench_cold_import.py",
+    "bench_latency.py",
+    "bench_offline.py",
+    "bench_gemini_cost.py",
+):
     path = HERE / script
     if path.exists():
         print(f"\n== {script}", flush=True)
