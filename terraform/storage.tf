@@ -17,7 +17,7 @@ resource "google_storage_bucket" "uploads" {
   # The browser PUTs to a V4 signed URL; OPTIONS preflight is answered by GCS.
   cors {
     origin          = [var.frontend_url]
-    method          = ["PUT", "GET"] # PUT: uploads; GET: storyboard frames (signed)
+    method          = ["PUT"] # frames load as <img> with signed URLs: no CORS needed
     response_header = ["Content-Type", "x-goog-content-length-range"]
     max_age_seconds = 3600
   }

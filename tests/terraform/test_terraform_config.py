@@ -43,10 +43,10 @@ def test_upload_bucket_deletes_uploads_after_a_day_and_frames_with_their_job(
     assert tf.locals["results_prefix"] == Settings().results_prefix
 
 
-def test_upload_bucket_cors_allows_put_and_get_from_the_frontend_only(tf: TfConfig) -> None:
+def test_upload_bucket_cors_allows_put_from_the_frontend_only(tf: TfConfig) -> None:
     cors = block(tf.resource("google_storage_bucket", "uploads"), "cors")
     assert cors["origin"] == [ref("var.frontend_url")]
-    assert cors["method"] == ["PUT", "GET"]  # GET: the storyboard frames (signed URLs)
+    assert cors["method"] == ["PUT"]  # storyboard frames are <img>: no CORS for them
     assert set(cors["response_header"]) == {"Content-Type", "x-goog-content-length-range"}
 
 
