@@ -74,6 +74,18 @@ def _seconds(value: Any, time_base: Any) -> float | None:
     return float(value * time_base)
 
 
+def default_audio(streams: Any) -> Any:
+    """The audio track a player would play: the one marked default, else the first
+    (a silent first track beside a voiced default one must not read as "no speech")."""
+    import av
+
+    tracks = list(streams)
+    for track in tracks:
+        if track.disposition & av.stream.Disposition.default:
+            return track
+    return tracks[0] if tracks else None
+
+
 @dataclass
 class _Streams:
     """The streams measured and what their headers say."""
@@ -92,7 +104,7 @@ def _streams(container: Any, path: Path) -> _Streams:
         raise PermanentError(ErrorCode.NO_VIDEO_STREAM, f"{path.name} has no video stream")
     vstream = container.streams.video[0]
     vstream.thread_type = "AUTO"
-    astream = container.streams.audio[0] if container.streams.audio else None
+    astream = default_audio(container.streams.audio)
     ctx = vstream.codec_context
     rate = vstream.average_rate or vstream.guessed_rate or vstream.base_rate
     fps = float(rate) if rate else None
@@ -226,11 +238,11 @@ def _listen(collector: Any, duration: float, with_speech: bool, warnings: list[s
         if with_speech and heard.regions:
             heard.transcript = speech_mod.transcribe(audio16k, heard.regions, duration)
             words = heard.transcript.words() if heard.transcript else []
-            slack = speech_mod.WORD_SLACK_SEC
+            # Voiced stretches in which no word was heard (a cough, a hum) are not speech.
             heard.regions = [
                 r
                 for r in heard.regions
-                if any(r[0] - slack <= (w.start + w.end) / 2 <= r[1] + slack for w in words)
+                if any(speech_mod.overlaps(w.start, w.end, r) for w in words)
             ]
     return heard
 

@@ -1,9 +1,10 @@
 """Voice activity (Silero VAD, as bundled with faster-whisper) and transcription.
 
 VAD runs once; Whisper then decodes only the voiced stretches (`clip_timestamps`),
-with word timestamps. Words whose middle is outside every voiced stretch are
-dropped, so nothing is "heard" in silence (Whisper's classic failure on quiet
-tails).
+with word timestamps. Words that overlap no voiced stretch are dropped, so nothing is
+"heard" in silence (Whisper's classic failure on quiet tails); a word whose span
+covers a short pause is kept. Vocalisations ("Mmmmm", "ааа", "hmm") are not words:
+a clip of groans, music or noise has no transcript and no language.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ CLIP_PAD_SEC = 0.3
 CLIP_MERGE_GAP_SEC = 1.0
 WORD_SLACK_SEC = 0.35  # a word may stick out of its voiced stretch by this much
 BEAM_SIZE = 5
+TEMPERATURES = (0.0,)
 
 
 @dataclass
@@ -77,9 +79,50 @@ def _clips(regions: list[tuple[float, float]], duration: float) -> list[float]:
     return [round(t, 3) for pair in merged for t in pair]
 
 
+def overlaps(t0: float, t1: float, region: tuple[float, float]) -> bool:
+    """A word's span overlaps a voiced stretch (widened by the slack)."""
+    return t0 <= region[1] + WORD_SLACK_SEC and t1 >= region[0] - WORD_SLACK_SEC
+
+
 def _inside(t0: float, t1: float, regions: list[tuple[float, float]]) -> bool:
-    mid = (t0 + t1) / 2
-    return any(s - WORD_SLACK_SEC <= mid <= e + WORD_SLACK_SEC for s, e in regions)
+    return any(overlaps(t0, t1, r) for r in regions)
+
+
+_FILLERS = {
+    "hmm",
+    "hm",
+    "mm",
+    "mhm",
+    "uh",
+    "um",
+    "ah",
+    "oh",
+    "eh",
+    "хм",
+    "мм",
+    "эм",
+    "ээ",
+    "ах",
+    "ох",
+    "ух",
+    "угу",
+    "ага",
+}
+
+
+def is_vocalisation(word: str) -> bool:
+    """A groan, a hum or a filler, not a word: "Mmmmmm", "ааааа", "hmm", "Ммм-м"."""
+    letters = "".join(ch for ch in word.lower() if ch.isalpha())
+    if not letters:
+        return True
+    if letters in _FILLERS:
+        return True
+    # A held sound: one letter three times running ("mmm", "ааа") in a word of at most
+    # two different letters ("Hmmm", "Ммм-м"); "мама" has no such run.
+    held = any(letters[i] == letters[i + 1] == letters[i + 2] for i in range(len(letters) - 2))
+    # Or a loop of two letters, as Whisper writes a hum it cannot place: "MAMAMAMAMA".
+    looped = len(letters) >= 6
+    return (held or looped) and len(set(letters)) <= 2
 
 
 def transcribe(
@@ -94,6 +137,10 @@ def transcribe(
     segments_iter, info = model.transcribe(
         audio,
         beam_size=BEAM_SIZE,
+        # One temperature: the fallback ladder (0.2 … 1.0) re-decodes every segment
+        # whose compression ratio looks repetitive, and a reel's repeated phrases
+        # made analysis 3x slower for no better text.
+        temperature=TEMPERATURES,
         word_timestamps=True,
         condition_on_previous_text=False,
         vad_filter=False,
@@ -108,7 +155,9 @@ def transcribe(
         kept = [
             w
             for w in (seg.words or [])
-            if w.word.strip() and _inside(float(w.start), float(w.end), regions)
+            if w.word.strip()
+            and not is_vocalisation(w.word)
+            and _inside(float(w.start), float(w.end), regions)
         ]
         if not kept:
             continue
@@ -118,6 +167,8 @@ def transcribe(
         text = "".join(w.word for w in kept).strip()  # Whisper's words carry their spaces
         segments.append(Segment(words[0].start, words[-1].end, text, words))
     text = " ".join(s.text for s in segments).strip()
+    if not text:
+        return None  # groans, music or noise: no transcript, no language
     return Transcript(
         language=info.language,
         language_probability=round(float(info.language_probability), 3),
