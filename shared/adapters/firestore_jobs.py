@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.firestore_client import firestore_client
 from shared.core import jobs
 
 if TYPE_CHECKING:
@@ -39,9 +40,7 @@ class FirestoreJobStore:
     @property
     def client(self) -> Client:
         if self._client is None:
-            from google.cloud import firestore
-
-            self._client = firestore.Client(project=self.settings.google_cloud_project)
+            self._client = firestore_client(self.settings.google_cloud_project)
         return self._client
 
     def _ref(self, job_id: str) -> DocumentReference:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.firestore_client import firestore_client
 from shared.core.quotas import Counter
 
 if TYPE_CHECKING:
@@ -33,9 +34,7 @@ class FirestoreQuotaStore:
     @property
     def client(self) -> Client:
         if self._client is None:
-            from google.cloud import firestore
-
-            self._client = firestore.Client(project=self.settings.google_cloud_project)
+            self._client = firestore_client(self.settings.google_cloud_project)
         return self._client
 
     def _ref(self, doc_id: str) -> Any:

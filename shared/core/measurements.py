@@ -43,6 +43,15 @@ class Transcript:
 LOUDNESS_STEP_SEC = 0.5
 
 
+def orientation(width: int, height: int) -> str:
+    """ "vertical" (a phone's reel), "horizontal" or "square"."""
+    if height > width:
+        return "vertical"
+    if width > height:
+        return "horizontal"
+    return "square"
+
+
 @dataclass
 class Caption:
     start: float
@@ -100,11 +109,7 @@ class Measurements:
 
     @property
     def orientation(self) -> str:
-        if self.height > self.width:
-            return "vertical"
-        if self.width > self.height:
-            return "horizontal"
-        return "square"
+        return orientation(self.width, self.height)
 
     def cuts(self) -> list[float]:
         """Cut timestamps: the start of every shot after the first."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shared.core.measurements import orientation
+
 if TYPE_CHECKING:
     from shared.core.measurements import Measurements
 
@@ -36,11 +38,7 @@ class VideoInfo:
 
     @property
     def orientation(self) -> str:
-        if self.height > self.width:
-            return "vertical"
-        if self.width > self.height:
-            return "horizontal"
-        return "square"
+        return orientation(self.width, self.height)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.core.messages import LANGUAGES
+from shared.core.russian import plural
 from shared.core.schema import ALTERNATIVES_COUNT, HOOK_TYPES, HOOK_WINDOW_SEC, KEYS_COUNT
 
 # Speech segments quoted in the prompt at most (a 180 s reel has far fewer).
@@ -72,14 +73,6 @@ _SPEECH = """\
 {lines}"""
 
 
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def _seconds(value: float) -> str:
     return f"{value:.2f}"
 
@@ -115,7 +108,7 @@ def build_prompt(
         )
         prompt += _SHOTS.format(
             count=count,
-            plans=_plural(count, "план", "плана", "планов"),
+            plans=plural(count, "план", "плана", "планов"),
             lines=lines,
         )
     spoken = [(s, e, " ".join(t.split())) for s, e, t in speech or () if t.strip()]

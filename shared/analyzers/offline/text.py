@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from shared.core.russian import plural
+
+__all__ = ["plural"]
+
 # Names of speech languages (nominative), for notes; others are shown as their code.
 LANGUAGE_NAMES_RU = {
     "ru": "русский",
@@ -50,15 +54,6 @@ def language_name(code: str | None) -> str:
     if not code:
         return "не определён"
     return LANGUAGE_NAMES_RU.get(code, code)
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def shots_word(n: int) -> str:
