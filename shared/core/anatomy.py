@@ -61,7 +61,7 @@ def _first_word(m: Measurements, words: list[Word]) -> float | None:
     onset = m.speech_start_sec
     first = words[0].start
     if onset is not None and abs(onset - first) < 1.0:
-        return round(onset, 2)
+        return round(onset, 3)  # as measured (speech_start_sec), so both read alike
     return round(first, 2)
 
 
