@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from flask import Request, Response
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from shared.adapters import logs
 from shared.core.messages import error_message
@@ -57,8 +58,10 @@ def begin(
     logs.set_trace(request.headers.get("X-Cloud-Trace-Context"), settings.google_cloud_project)
     cors = cors_headers(request, settings.allowed_origins, f"{method}, OPTIONS")
     if request.method == "OPTIONS":
+        discard_body(request)
         return cors, with_cors(Response(status=204), cors)
     if request.method != method:
+        discard_body(request)
         return cors, with_cors(error_response(405, "method_not_allowed"), cors)
     return cors, None
 
@@ -81,14 +84,60 @@ class BodyTooLarge(Exception):
 
 def read_json(request: Request, max_bytes: int) -> Any:
     """The request's JSON, read at most `max_bytes` (BodyTooLarge past it), or None
-    when it is not JSON at all (deep nesting included: the parser's RecursionError)."""
+    when it is not JSON at all: a declared type that is not JSON, bytes that are not
+    UTF-8, JSON too deep for the parser (its RecursionError), or a body cut short."""
     declared = request.content_length
     if declared is not None and declared > max_bytes:
+        discard_body(request)
         raise BodyTooLarge(f"{declared} bytes declared")
-    raw = request.stream.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise BodyTooLarge("the body is longer than declared")
+    try:
+        raw = _read_at_most(request.stream, max_bytes + 1)
+    except ClientDisconnected:  # fewer bytes came than Content-Length promised
+        return None
+    if len(raw) > max_bytes:  # no Content-Length (chunked), or more than declared
+        discard_body(request)
+        raise BodyTooLarge("the body is longer than the limit")
+    if not is_json_type(request.mimetype):
+        return None
     try:
         return json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
+
+
+def is_json_type(mimetype: str) -> bool:
+    """No declared type (curl's and requests' raw `data=`) or a JSON one: a form or
+    plain text is not a JSON request, whatever its bytes look like."""
+    return not mimetype or mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
+    """Up to `limit` bytes: a stream may answer a read with fewer than asked."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        part = stream.read(limit - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def discard_body(request: Request, chunk: int = 64 * 1024) -> None:
+    """Read what is left of the body and drop it, a chunk at a time. functions-framework
+    reads the rest of every request after the answer (`read_request`, into memory, at
+    once); after this there is nothing left for it. The platform caps a body (32 MiB)."""
+    try:
+        while request.stream.read(chunk):
+            pass
+    except (OSError, ValueError, HTTPException):  # the client went away: nothing to drop
+        pass
+
+
+def is_invalid_argument(exc: BaseException) -> bool:
+    """The store refused the request itself (Firestore's INVALID_ARGUMENT, e.g. for a
+    document id it reserves), as opposed to an outage."""
+    from google.api_core.exceptions import InvalidArgument
+
+    return isinstance(exc, InvalidArgument)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from shared.core.measurements import Shot
+from shared.core.measurements import Caption, Shot
 from shared.measure import ocr as ocr_mod
 
 if TYPE_CHECKING:
     import numpy as np
 
 MAX_OCR_SHOTS = 120  # the longest shots (and the first) are read when there are more
+MAX_CAPTION_FRAMES_TOTAL = 120  # more frames of long shots, read for changing captions
 
 
 def rotate(image: np.ndarray, k: int) -> np.ndarray:
@@ -30,6 +31,8 @@ class KeyframeReader:
         self.enabled = enabled and ocr_mod.available()
         self.rotation_k = rotation_k
         self.futures: dict[int, Future[Any]] = {}
+        # More frames of long shots, read for captions that change inside a shot.
+        self.caption_futures: list[tuple[int, float, Future[Any]]] = []
         # Beyond the first MAX_OCR_SHOTS // 2 shots, the longest ones wait here (bounded).
         self.pending: dict[int, tuple[float, np.ndarray]] = {}
         self._pool = ThreadPoolExecutor(max_workers=cpu_threads())
@@ -47,6 +50,40 @@ class KeyframeReader:
             shortest = min(self.pending, key=lambda i: self.pending[i][0])
             del self.pending[shortest]
 
+    def caption_frame(self, shot: Shot, time: float, gray: np.ndarray) -> None:
+        if not self.enabled or len(self.caption_futures) >= MAX_CAPTION_FRAMES_TOTAL:
+            return
+        image = rotate(gray, self.rotation_k)
+        self.caption_futures.append((shot.index, time, self._pool.submit(ocr_mod.read_text, image)))
+
+    def captions(self, shots: list[Shot]) -> list[Caption]:
+        """Every caption read, with when it shows: keyframes and caption frames in time
+        order, the same text on consecutive frames merged. A shot whose captions
+        changed gets them all as its text ("ONE / TWO")."""
+        read: dict[int, list[tuple[float, str]]] = {}
+        for index, future in self.futures.items():
+            read.setdefault(index, []).append((shots[index].keyframe_time, future.result().text))
+        for index, time, future in self.caption_futures:
+            read.setdefault(index, []).append((time, future.result().text))
+        captions: list[Caption] = []
+        for index in sorted(read):
+            shot = shots[index]
+            frames = sorted(read[index])
+            texts = [text for _, text in frames]
+            for i, (time, text) in enumerate(frames):
+                start = shot.start if i == 0 else (frames[i - 1][0] + time) / 2
+                end = shot.end if i == len(frames) - 1 else (time + frames[i + 1][0]) / 2
+                if not text:
+                    continue
+                if captions and captions[-1].text == text and abs(captions[-1].end - start) < 1e-6:
+                    captions[-1].end = round(end, 3)
+                else:
+                    captions.append(Caption(round(start, 3), round(end, 3), text))
+            distinct = list(dict.fromkeys(t for t in texts if t))
+            if len(distinct) > 1:
+                shot.text = " / ".join(distinct)
+        return captions
+
     def collect(self, shots: list[Shot]) -> int:
         """Fill shot texts; returns how many keyframes were read."""
         if not self.enabled:
@@ -58,8 +95,10 @@ class KeyframeReader:
             result = future.result()
             shots[index].text = result.text
             shots[index].ocr_confidence = result.confidence
-        self._pool.shutdown(wait=True)
         return len(self.futures)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def finish(self) -> None:
+        self._pool.shutdown(wait=True)

@@ -19,7 +19,13 @@ from typing import Any
 
 from shared.adapters import logs
 from shared.core.errors import ErrorCode, PermanentError
-from shared.core.measurements import LOUDNESS_STEP_SEC, Measurements, Shot, Transcript
+from shared.core.measurements import (
+    LOUDNESS_STEP_SEC,
+    Caption,
+    Measurements,
+    Shot,
+    Transcript,
+)
 from shared.core.messages import Stage
 from shared.core.video import ProgressFn
 from shared.measure import ocr as ocr_mod
@@ -191,6 +197,7 @@ class _Decoder:
             start_pts=s.video.start_time or 0,
             ocr_size=ocr_mod.scale_for_ocr(width, height) if self.reader.enabled else None,
             on_keyframe=self.reader,
+            on_caption_frame=self.reader.caption_frame,
         )
 
     def shots(self) -> tuple[list[Shot], float]:
@@ -276,8 +283,12 @@ def measure(
         if with_ocr:
             report(Stage.READING_TEXT)
         reader = decoder.reader
+        captions: list[Caption] = []
         if reader is not None:
             read = reader.collect(shots)
+            if reader.enabled:
+                captions = reader.captions(shots)
+                reader.finish()
             if reader.enabled and read < len(shots):
                 streams.warnings.append("ocr_capped")
             if with_ocr and not reader.enabled:
@@ -303,6 +314,7 @@ def measure(
             speech_model=MODEL_NAME,
             loudness_curve=heard.curve,
             motion_first_sec=decoder.scanner.motion_first_sec,
+            captions=captions,
             warnings=streams.warnings,
         )
     finally:

@@ -27,6 +27,8 @@ MIN_SHOT_SEC = 0.3
 SAMPLE_INTERVAL_SEC = 0.25
 MAX_SAMPLES = 16
 FIRST_SECOND = 1.0
+CAPTION_STEP_SEC = 1.2  # captions in reels change every 1.5–3 s
+MAX_CAPTION_FRAMES = 8  # per shot, besides its keyframe
 
 
 @dataclass
@@ -45,6 +47,20 @@ class _OpenShot:
     motion: list[tuple[float, float]] = field(default_factory=list)  # (time, diff)
 
 
+def caption_samples(samples: list[_Sample], key_time: float) -> list[_Sample]:
+    """Frames of a shot besides its keyframe to read captions in: at least
+    CAPTION_STEP_SEC from the keyframe and from each other, at most MAX_CAPTION_FRAMES."""
+    chosen: list[float] = [key_time]
+    out: list[_Sample] = []
+    for sample in samples:
+        if sample.gray is None or len(out) >= MAX_CAPTION_FRAMES:
+            continue
+        if all(abs(sample.time - t) >= CAPTION_STEP_SEC for t in chosen):
+            chosen.append(sample.time)
+            out.append(sample)
+    return out
+
+
 def even_size(width: int, height: int, short_side: int) -> tuple[int, int]:
     short = min(width, height)
     factor = short_side / short if short else 1.0
@@ -56,7 +72,9 @@ class ShotScanner:
     """Feed it decoded `av.VideoFrame`s in order; `finish()` returns the shots.
 
     `on_keyframe(shot, gray_image)` is called as soon as a shot is closed, so
-    OCR can start while decoding goes on.
+    OCR can start while decoding goes on; `on_caption_frame(shot, time, gray_image)`
+    for more frames of a long shot, at least CAPTION_STEP_SEC apart, so captions that
+    change inside a shot are read too.
     """
 
     def __init__(
@@ -69,6 +87,7 @@ class ShotScanner:
         start_pts: int,
         ocr_size: tuple[int, int] | None,
         on_keyframe: Callable[[Shot, np.ndarray], None] | None = None,
+        on_caption_frame: Callable[[Shot, float, np.ndarray], None] | None = None,
     ) -> None:
         from scenedetect.detectors import AdaptiveDetector
 
@@ -79,6 +98,7 @@ class ShotScanner:
         self.start_pts = start_pts
         self.detector = AdaptiveDetector(min_scene_len=MIN_SHOT_SEC)
         self.on_keyframe = on_keyframe
+        self.on_caption_frame = on_caption_frame
         self.shots: list[Shot] = []
         self._open = _OpenShot(start=0.0)
         self._prev_gray: np.ndarray | None = None
@@ -179,6 +199,10 @@ class ShotScanner:
         self.shots.append(record)
         if key is not None and key.gray is not None and self.on_keyframe is not None:
             self.on_keyframe(record, key.gray)
+        if key is not None and self.on_caption_frame is not None:
+            for sample in caption_samples(shot.samples, key.time):
+                assert sample.gray is not None
+                self.on_caption_frame(record, sample.time, sample.gray)
 
     @property
     def decoded_until(self) -> float:

@@ -85,3 +85,24 @@ def test_repeated_phrases_are_decoded_once(tmp_path: Path, monkeypatch: pytest.M
     m = measure(clip)
     assert calls and all(c["temperature"] == (0.0,) for c in calls)
     assert m.transcript is not None and m.transcript.text.lower().count("now") >= 8
+
+
+def test_captions_that_change_inside_one_shot_are_all_read(tmp_path: Path) -> None:
+    """A shot with three captions: before, only the keyframe's (the middle one) was read,
+    and the hook took a caption of later seconds for the first ones."""
+    clip = media.make_clip(
+        tmp_path / "fast-captions.mp4",
+        [
+            media.Part("color=c=0x1f4e8c", 2.0, caption="FIRST TIP"),
+            media.Part("color=c=0x1f4e8c", 2.0, caption="SECOND TIP"),
+            media.Part("color=c=0x1f4e8c", 2.0, caption="THIRD TIP"),
+        ],
+        audio=False,
+    )
+    m = measure(clip.path)
+    assert len(m.shots) == 1, m.cuts()  # the picture never changes: one shot
+    texts = [c.text for c in m.captions]
+    assert texts == ["FIRST TIP", "SECOND TIP", "THIRD TIP"], m.captions
+    starts = [c.start for c in m.captions]
+    assert starts[0] == 0.0 and abs(starts[1] - 2.0) < 0.8 and abs(starts[2] - 4.0) < 0.8
+    assert m.shots[0].text == "FIRST TIP / SECOND TIP / THIRD TIP"
