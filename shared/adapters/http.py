@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import IO, Any
 
@@ -9,7 +10,7 @@ from flask import Request, Response
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from shared.adapters import logs
-from shared.core.messages import error_message
+from shared.core.messages import ErrorCode, error_message
 from shared.core.settings import Settings
 
 
@@ -28,6 +29,25 @@ def error_response(status: int, code: str, message: str | None = None) -> Respon
     return json_response(
         {"error": {"code": code, "message": message or error_message(code)}}, status
     )
+
+
+# What an error functions-framework answers itself reads as, in our JSON.
+_REFUSALS = {
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.REQUEST_TOO_LARGE,
+}
+
+
+def framework_refusal(error: HTTPException) -> Response:
+    """An answer functions-framework gives without our function (a path its router
+    takes for none, such as one with a line break, or /favicon.ico) as our JSON in
+    Russian instead of Werkzeug's HTML page. Registered by both HTTP functions."""
+    status = error.code or 500
+    code = _REFUSALS.get(status) or (
+        ErrorCode.BAD_REQUEST if 400 <= status < 500 else ErrorCode.INTERNAL
+    )
+    return error_response(status, code)
 
 
 def cors_headers(request: Request, allowed_origins: list[str], methods: str) -> dict[str, str]:
@@ -93,6 +113,7 @@ def read_json(request: Request, max_bytes: int) -> Any:
     try:
         raw = _read_at_most(request.stream, max_bytes + 1)
     except ClientDisconnected:  # fewer bytes came than Content-Length promised
+        request.stream = io.BytesIO()  # and no more will: functions-framework reads on
         return None
     if len(raw) > max_bytes:  # no Content-Length (chunked), or more than declared
         discard_body(request)

@@ -33,6 +33,7 @@ class KeyframeReader:
         self.futures: dict[int, Future[Any]] = {}
         # More frames of long shots, read for captions that change inside a shot.
         self.caption_futures: list[tuple[int, float, Future[Any]]] = []
+        self.caption_frames: list[tuple[int, float, np.ndarray]] = []
         # Beyond the first MAX_OCR_SHOTS // 2 shots, the longest ones wait here (bounded).
         self.pending: dict[int, tuple[float, np.ndarray]] = {}
         self._pool = ThreadPoolExecutor(max_workers=cpu_threads())
@@ -51,15 +52,24 @@ class KeyframeReader:
             del self.pending[shortest]
 
     def caption_frame(self, shot: Shot, time: float, gray: np.ndarray) -> None:
-        if not self.enabled or len(self.caption_futures) >= MAX_CAPTION_FRAMES_TOTAL:
+        """Keep a later frame of a long shot; it is read only if the shot's keyframe
+        has text (captioned reels caption throughout; the others cost nothing)."""
+        if not self.enabled or len(self.caption_frames) >= MAX_CAPTION_FRAMES_TOTAL:
             return
-        image = rotate(gray, self.rotation_k)
-        self.caption_futures.append((shot.index, time, self._pool.submit(ocr_mod.read_text, image)))
+        self.caption_frames.append((shot.index, time, rotate(gray, self.rotation_k)))
+
+    def _read_caption_frames(self, shots: list[Shot]) -> None:
+        for index, time, image in self.caption_frames:
+            if shots[index].text:
+                future = self._pool.submit(ocr_mod.read_text, image)
+                self.caption_futures.append((index, time, future))
+        self.caption_frames.clear()
 
     def captions(self, shots: list[Shot]) -> list[Caption]:
         """Every caption read, with when it shows: keyframes and caption frames in time
         order, the same text on consecutive frames merged. A shot whose captions
         changed gets them all as its text ("ONE / TWO")."""
+        self._read_caption_frames(shots)
         read: dict[int, list[tuple[float, str]]] = {}
         for index, future in self.futures.items():
             read.setdefault(index, []).append((shots[index].keyframe_time, future.result().text))
