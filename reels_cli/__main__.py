@@ -23,8 +23,11 @@ import requests
 from reels_cli.anatomy import pacing_line, render_hook
 from reels_cli.auth import AuthConfig, AuthError, id_token
 from shared.core.contract import EXTENSION_TYPES
+from shared.core.jobs import TERMINAL
+from shared.core.messages import ErrorCode, error_message
 
-# The server's accepted types (the one source of truth: shared/core/contract.py).
+# The server's accepted types and messages (the one source of truth:
+# shared/core/contract.py and the modules it reads), never copied here.
 TYPES = {f".{ext}": mime for ext, mime in EXTENSION_TYPES.items()}
 
 
@@ -133,11 +136,17 @@ def analyze(
     deadline = time.monotonic() + timeout
     delay = 0.5
     while time.monotonic() < deadline:
-        status = requests.get(body["status_url"], timeout=30).json()
-        bar.show(status.get("progress", 0) / 100, status.get("status", ""))
-        if status.get("state") in ("SUCCESS", "FAILURE"):
+        reply = requests.get(body["status_url"], timeout=30)
+        status = reply.json()
+        if reply.status_code == 404:  # expired and deleted: no use waiting for it
             bar.done()
-            return {"job_id": body["job_id"], **status}
+            message = (status.get("error") or {}).get("message")
+            raise SystemExit(_fail(message or error_message(ErrorCode.NOT_FOUND), "not_found"))
+        if "state" in status:  # else a passing server error: ask again
+            bar.show(status.get("progress", 0) / 100, status.get("status", ""))
+            if status["state"] in TERMINAL:
+                bar.done()
+                return {"job_id": body["job_id"], **status}
         time.sleep(delay)
         delay = min(delay * 1.5, 3.0)
     bar.done()
@@ -245,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         print(render(final["result"]))
     if final["state"] != "SUCCESS":
         error = final.get("error") or {}
-        return _fail(error.get("message", "анализ не удался"), error.get("code", "analysis_failed"))
+        code = error.get("code") or ErrorCode.ANALYSIS_FAILED.value
+        return _fail(error.get("message") or error_message(code), code)
     return 0
 
 

@@ -247,7 +247,7 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
 def _int(value: Any) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # None, "x", NaN, Infinity
         return 0
 
 

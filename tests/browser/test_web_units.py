@@ -1,22 +1,18 @@
 """The page's pure functions (exports, checks, formats), tested with Node's own
-test runner: web/test/*.test.mjs. No browser needed."""
+test runner: web/test/*.test.mjs. No browser needed. They import the contract that
+web/build.sh generates from Python (conftest's `web_dist` runs it first); its
+parity with Python is tests/browser/test_contract_js.py."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
-
-from shared.core.contract import contract
 
 
 def test_node_unit_tests_of_the_page_pass():
     """The page's pure functions (exports, checks, formats): web/test/*.test.mjs."""
     web = Path(__file__).resolve().parents[2] / "web"
-    generated = web / "src" / "generated" / "contract.json"
-    if not generated.exists():  # web/build.sh writes it; a bare pytest run may come first
-        generated.parent.mkdir(parents=True, exist_ok=True)
-        generated.write_text(json.dumps(contract(), ensure_ascii=False))
+    assert (web / "src" / "generated" / "contract.json").exists(), "web/build.sh writes it"
     proc = subprocess.run(
         ["node", "--test", "--test-reporter=tap", "test/"],
         cwd=web,

@@ -1,11 +1,10 @@
 // The HTTP side: ask for an upload URL, PUT the file, read a job's status.
-import { errorMessage } from "./contract.js";
-import { PAGE_MESSAGES } from "./messages.js";
+import { defaultMessage } from "./messages.js";
 
 /** A failure to show: `code` picks the hint, `message` is shown as is. */
 export class PageError extends Error {
   constructor(code, message) {
-    super(message || PAGE_MESSAGES[code] || code);
+    super(message || defaultMessage(code) || code);
     this.code = code;
   }
 }
@@ -67,7 +66,7 @@ export async function fetchStatus(statusUrl) {
   }
   const body = await response.json().catch(() => null);
   if (response.status === 404) {
-    throw new PageError("not_found", body?.error?.message || errorMessage("not_found"));
+    throw new PageError("not_found", body?.error?.message); // else the contract's message
   }
   if (!response.ok || !body?.state) throw serverError(body, response.status);
   return body;

@@ -5,10 +5,10 @@ import { exportName, toMarkdown, toSrt } from "./export.js";
 import { formatBytes, formatDuration, formatSpeed, SpeedMeter } from "./format.js";
 import { idToken, myJobs } from "./firebase.js";
 import { followJob } from "./live.js";
-import { errorHint, errorTitle, PAGE_MESSAGES } from "./messages.js";
+import { defaultMessage, errorHint, errorTitle } from "./messages.js";
 import { findRecent, forgetAll, forgetJob, loadRecent, rememberJob, updateJob } from "./recent.js";
 import { el, renderResult } from "./render.js";
-import { checkDuration, checkFile, contentTypeOf, readDuration, typeNames } from "./validate.js";
+import { acceptList, checkDuration, checkFile, contentTypeOf, readDuration, typeNames } from "./validate.js";
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ["loading", "start", "upload", "analysis", "error", "result"];
@@ -48,7 +48,7 @@ function toast(text) {
 function showError(error) {
   const code = error.code || "internal";
   $("error-title").textContent = errorTitle(code);
-  $("error-message").textContent = error.message || PAGE_MESSAGES[code] || "";
+  $("error-message").textContent = error.message || defaultMessage(code);
   $("error-hint").textContent = `Что делать: ${errorHint(code)}`;
   $("error-retry").hidden = !current.file || FINAL_FOR_FILE.has(code);
   $("main").dataset.error = code;
@@ -374,6 +374,7 @@ async function main() {
   const minutes = config.maxVideoDurationSec / 60;
   const length = Number.isInteger(minutes) ? `${minutes} мин` : `${config.maxVideoDurationSec} с`;
   $("limits").textContent = `${typeNames(config.allowedTypes)} · до ${config.maxFileSizeMb} МБ · до ${length}`;
+  $("file-input").accept = acceptList(config.allowedTypes);
   wire();
   renderRecent();
   refreshHistory();

@@ -1,20 +1,31 @@
 // What the page must agree on with the functions, generated at build time from the
 // Python source of truth (`python -m shared.core.contract`, run by web/build.sh):
 // accepted types, messages, stage texts, states, the derived-failure rules.
+// Nothing here is typed in by hand; tests/browser/test_contract_js.py checks the
+// answers against Python's.
 import contract from "./generated/contract.json" with { type: "json" };
 
 export const CONTRACT = contract;
 
-/** The Russian message of an error code, `{name}` filled from params (as Python's error_message). */
+// A table's own entry only: a code such as "toString" must not find Object's.
+const own = (table, key) => (Object.hasOwn(table, key) ? table[key] : undefined);
+
+/**
+ * The Russian message of an error code with its `{name}` placeholders filled from
+ * params, as Python's shared.core.messages.error_message: an unknown code reads as
+ * `internal`, and a template missing one of its params is returned unfilled.
+ */
 export function errorMessage(code, params = {}) {
-  const template = contract.errors[code] ?? contract.errors.internal;
-  if (!/\{\w+\}/.test(template)) return template;
-  const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-  if (!names.every((n) => n in params)) return template; // like Python's KeyError fallback
-  return template.replace(/\{(\w+)\}/g, (_, n) => String(params[n]));
+  const template = own(contract.errors, code) ?? contract.errors.internal;
+  let complete = true;
+  const text = template.replace(/\{(\w+)\}/g, (_, name) => {
+    if (!Object.hasOwn(params, name)) complete = false;
+    return String(params[name]);
+  });
+  return complete ? text : template;
 }
 
-/** The status line of a stage (an unknown stage reads as "received", as in Python). */
+/** The status line of a stage; an unknown stage reads as "received", as in Python. */
 export function stageText(stage) {
-  return (contract.stages[stage] ?? contract.stages.received).text;
+  return (own(contract.stages, stage) ?? contract.stages.received).text;
 }

@@ -7,7 +7,6 @@ import { getDb } from "./firebase.js";
 import { errorMessage } from "./contract.js";
 import { isTerminal, statusFromDoc } from "./status.js";
 
-export { isTerminal, statusFromDoc };
 const NOT_FOUND = errorMessage("not_found");
 
 // The listener's first answer is due within this; after that, a running job's

@@ -1,5 +1,8 @@
 // What to do next after each failure (the server's message says what happened).
-// Codes are those of shared/messages.py, plus the page's own (upload_*, network, config).
+// Codes are those of shared/core/messages.py, plus the page's own (upload_*,
+// network, config). The messages of the server's codes are not here: they come
+// from the contract (contract.js), so the page says what the functions say.
+import { CONTRACT, errorMessage } from "./contract.js";
 
 const HINTS = {
   unsupported_type: "Выберите видео в формате MP4, MOV или WebM. Другой формат можно пересохранить в MP4 в любом видеоредакторе.",
@@ -53,14 +56,20 @@ const TITLES = {
   quota_service: "Сервис перегружен на сегодня",
 };
 
-export const PAGE_MESSAGES = {
+// Messages of the page's own codes: failures no function reports.
+const PAGE_MESSAGES = {
   upload_interrupted: "Загрузка прервалась: соединение с хранилищем оборвалось.",
   upload_rejected: "Хранилище отклонило файл.",
   upload_cancelled: "Вы отменили загрузку.",
   network: "Не удалось связаться с сервисом.",
   config: "Не удалось загрузить настройки страницы (config.json).",
-  auth_required: "Не удалось войти в сервис.",
 };
+
+/** What happened, for a code with no message of its own: the page's, else the server's. */
+export function defaultMessage(code) {
+  if (Object.hasOwn(PAGE_MESSAGES, code)) return PAGE_MESSAGES[code];
+  return Object.hasOwn(CONTRACT.errors, code) ? errorMessage(code) : "";
+}
 
 export function errorTitle(code) {
   return TITLES[code] || "Не получилось проанализировать видео";

@@ -1,18 +1,34 @@
 // A job document -> the status endpoint's answer, exactly as Python's
-// shared.core.jobs.public_status derives it (tests/browser/test_contract_parity.py
-// feeds both the same documents).
+// shared.core.jobs.public_status derives it: the page reads the document from its
+// Firestore listener, and must show what polling `status` would have shown.
+// tests/browser/test_contract_js.py feeds both the same table of documents.
 import { CONTRACT, errorMessage, stageText } from "./contract.js";
 
+// Python's truthiness, for public_status's `value or default`: an empty list or
+// dict is false there, not only an empty string.
+function truthy(value) {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === "object") return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+// Python's int() where it succeeds (truncating a float, reading "55" or " -5 "),
+// 0 where it raises, as jobs._int does.
+function toInt(value) {
+  if (typeof value === "boolean") return Number(value);
+  if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : 0;
+  if (typeof value === "string" && /^\s*[+-]?\d+(_\d+)*\s*$/.test(value)) return Number(value.replace(/_/g, ""));
+  return 0;
+}
+
+// A moment as milliseconds: a Firestore Timestamp (what the listener gives), a
+// Date, or an ISO string; null when missing or unreadable.
 function toMillis(value) {
   if (value === null || value === undefined) return null;
   if (typeof value.toMillis === "function") return value.toMillis();
-  const ms = Date.parse(value);
+  if (value instanceof Date) return value.getTime();
+  const ms = typeof value === "string" ? Date.parse(value) : NaN;
   return Number.isNaN(ms) ? null : ms;
-}
-
-function toInt(value) {
-  const n = Math.trunc(Number(value));
-  return Number.isFinite(n) ? n : 0;
 }
 
 function older(moment, now, seconds) {
@@ -24,15 +40,17 @@ export function isTerminal(status) {
   return CONTRACT.terminal.includes(status.state);
 }
 
+/** The public status of a job document at `now` (milliseconds). */
 export function statusFromDoc(doc, now = Date.now()) {
   const progress = Math.max(0, Math.min(100, toInt(doc.progress)));
-  const status = doc.status || stageText(doc.stage || "pending");
+  const status = truthy(doc.status) ? doc.status : stageText(truthy(doc.stage) ? doc.stage : "pending");
   const failed = (code) => {
     const message = errorMessage(code);
     return { state: "FAILURE", progress, status: message, error: { code, message } };
   };
-  const state = doc.state || "PENDING";
-  if (!CONTRACT.states.includes(state)) return failed("analysis_failed");
+  const state = truthy(doc.state) ? doc.state : "PENDING";
+  if (!CONTRACT.states.includes(state)) return failed("analysis_failed"); // a state no version of us writes
+  // Derived, never stored: an upload that never came, a worker that died for good.
   if (state === "PENDING" && older(doc.upload_expires_at, now, CONTRACT.uploadGraceSec)) return failed("upload_expired");
   if (state === "PROGRESS" && older(doc.updated_at, now, CONTRACT.staleAfterSec)) return failed("analysis_stalled");
   if (state === "SUCCESS") {
@@ -42,7 +60,8 @@ export function statusFromDoc(doc, now = Date.now()) {
   }
   if (state === "FAILURE") {
     const error = doc.error;
-    if (!error || typeof error !== "object" || !error.message) return failed("analysis_failed");
+    const isDict = error !== null && typeof error === "object" && !Array.isArray(error);
+    if (!isDict || !truthy(error.message)) return failed("analysis_failed");
     return { state, progress, status: String(error.message), error };
   }
   return { state, progress, status };

@@ -5,15 +5,26 @@ import { CONTRACT, errorMessage } from "./contract.js";
 const EXTENSION_TYPES = CONTRACT.extensionTypes;
 const TYPE_NAMES = CONTRACT.typeNames;
 
-/** The content type to send: the browser's, or guessed from the extension when it has none. */
+/**
+ * The content type to send: the browser's, or guessed from the extension when it
+ * has none. Read as upload_url reads it (no parameters, lower case), so the page
+ * refuses exactly what the server would.
+ */
 export function contentTypeOf(file) {
-  if (file.type) return file.type;
+  const type = (file.type || "").split(";", 1)[0].trim().toLowerCase();
+  if (type) return type;
   const ext = (file.name.split(".").pop() || "").toLowerCase();
-  return EXTENSION_TYPES[ext] || "";
+  return Object.hasOwn(EXTENSION_TYPES, ext) ? EXTENSION_TYPES[ext] : "";
 }
 
 export function typeNames(allowedTypes) {
   return allowedTypes.map((t) => TYPE_NAMES[t] || t).join(", ");
+}
+
+/** The file picker's `accept`: the allowed types and the extensions that map to them. */
+export function acceptList(allowedTypes) {
+  const extensions = Object.keys(EXTENSION_TYPES).filter((ext) => allowedTypes.includes(EXTENSION_TYPES[ext]));
+  return [...allowedTypes, ...extensions.map((ext) => `.${ext}`)].join(",");
 }
 
 /** {code, message} if the file must be refused, else null. */

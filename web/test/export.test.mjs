@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { cueText, exportName, keysHeading, groupRecommendations, parseTimeRange, rowTimes, srtTimestamp, toMarkdown, toSrt } from "../src/export.js";
 import { formatBytes, formatDuration, SpeedMeter } from "../src/format.js";
 import { checkDuration, checkFile, contentTypeOf } from "../src/validate.js";
-import { statusFromDoc } from "../src/live.js";
+import { statusFromDoc } from "../src/status.js";
 
 const result = {
   original: { transcription: "Hello | world\nsecond line", translation: "Привет, мир" },
