@@ -9,7 +9,14 @@ from flask import Request, Response
 
 from shared.adapters import logs
 from shared.adapters.firestore_jobs import FirestoreJobStore
-from shared.adapters.http import begin, error_response, json_response, with_cors
+from shared.adapters.http import (
+    answer_framework_refusals_in_json,
+    begin,
+    error_response,
+    is_invalid_argument,
+    json_response,
+    with_cors,
+)
 from shared.core import jobs
 from shared.core.messages import ErrorCode
 from shared.core.ports import Storage
@@ -18,6 +25,9 @@ from shared.orchestration.status import status_body
 
 _store: FirestoreJobStore | None = None
 _signer: Storage | None = None
+
+# The framework's own refusals (a path its router will not take) in our JSON too.
+answer_framework_refusals_in_json()
 
 
 def _jobs() -> FirestoreJobStore:
@@ -50,8 +60,11 @@ def status(request: Request) -> Response:
     try:
         doc = _jobs().get(job_id) if jobs.is_job_id(job_id) else None
     except Exception as exc:
-        logs.error(f"status failed: {exc!r}", stage="status", job_id=job_id)
-        return with_cors(error_response(500, ErrorCode.INTERNAL), cors)
+        if not is_invalid_argument(exc):  # an outage: say so, log the cause
+            logs.error(f"status failed: {exc!r}", stage="status", job_id=job_id)
+            return with_cors(error_response(500, ErrorCode.INTERNAL), cors)
+        logs.warning(f"the store refused the id: {exc!r}", stage="status", job_id=job_id)
+        doc = None  # an id the store will not take names no job of ours
     if doc is None:
         return with_cors(error_response(404, ErrorCode.NOT_FOUND), cors)
     body = status_body(doc, datetime.now(UTC), settings=settings, storage=_storage)

@@ -11,8 +11,10 @@ from flask import Request, Response
 from shared.adapters import logs
 from shared.adapters.http import (
     BodyTooLarge,
+    answer_framework_refusals_in_json,
     begin,
     client_ip,
+    discard_body,
     error_response,
     json_response,
     read_json,
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
 _uploads: Uploads | None = None
 _verifier: TokenVerifier | None = None
 _app_checker: AppCheckVerifier | None = None
+
+# The framework's own refusals (a path its router will not take) in our JSON too.
+answer_framework_refusals_in_json()
 
 
 def _parts() -> tuple[Uploads, TokenVerifier]:
@@ -70,6 +75,7 @@ def upload_url(request: Request) -> Response:
                 _app_check().verify(request.headers.get("X-Firebase-AppCheck"))
         except InvalidToken as exc:
             logs.info(f"upload refused: {exc}", stage="upload_url", code="auth_required")
+            discard_body(request)  # a stranger's body is never read, only dropped
             return _answer(auth_failure(), cors)
         try:
             body = read_json(request, MAX_REQUEST_BYTES)

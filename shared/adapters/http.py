@@ -1,4 +1,5 @@
-"""HTTP helpers for the two HTTP functions: JSON answers and CORS."""
+"""HTTP helpers for the two HTTP functions: JSON answers, CORS, the body read within
+a limit, and the framework's own refusals in the same JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import io
 import json
 from typing import IO, Any
 
-from flask import Request, Response
+from flask import Request, Response, current_app, has_app_context
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from shared.adapters import logs
@@ -48,6 +49,14 @@ def framework_refusal(error: HTTPException) -> Response:
         ErrorCode.BAD_REQUEST if 400 <= status < 500 else ErrorCode.INTERNAL
     )
     return error_response(status, code)
+
+
+def answer_framework_refusals_in_json() -> None:
+    """Register `framework_refusal` with the app being built: functions-framework runs
+    a function's module inside its new app's context (`create_app`). Loaded any other
+    way (a test importing main.py), there is no app of ours and nothing to do."""
+    if has_app_context():
+        current_app.register_error_handler(HTTPException, framework_refusal)
 
 
 def cors_headers(request: Request, allowed_origins: list[str], methods: str) -> dict[str, str]:
@@ -152,8 +161,8 @@ def discard_body(request: Request, chunk: int = 64 * 1024) -> None:
     try:
         while request.stream.read(chunk):
             pass
-    except (OSError, ValueError, HTTPException):  # the client went away: nothing to drop
-        pass
+    except (OSError, ValueError, HTTPException):  # the client went away mid-body
+        request.stream = io.BytesIO()  # so the framework's read finds nothing either
 
 
 def is_invalid_argument(exc: BaseException) -> bool:

@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from shared.core import jobs
 from shared.core.jobs import ClaimDecision, State
 from tests.factories import job_doc
@@ -104,3 +106,46 @@ def test_progress_job_abandoned_for_an_hour_reads_as_failed():
     assert jobs.public_status(doc, NOW + timedelta(minutes=30)).state is State.PROGRESS
     stale = jobs.public_status(doc, NOW + jobs.STALE_AFTER + timedelta(seconds=1)).to_json()
     assert stale["state"] == "FAILURE" and stale["error"]["code"] == "analysis_stalled"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "__x__",  # Firestore reserves ids matching __.*__
+        "_" * 32,
+        "__" + "a" * 28 + "__",
+        "." * 32,
+        ".",
+        "..",
+        "",
+        "a" * 31,
+        "a" * 33,
+        "a" * 32 + "\n",
+        "\n" + "a" * 32,
+        "a" * 31 + "=",
+        "a" * 31 + "/",
+        "a" * 31 + " ",
+        "я" * 32,
+        "ａ" * 32,  # fullwidth letters
+        "٣" * 32,  # digits, but not ASCII ones
+        None,
+        12,
+        b"a" * 32,
+        ["a" * 32],
+    ],
+)
+def test_malformed_and_reserved_ids_are_not_job_ids(value):
+    assert not jobs.is_job_id(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["A" * 32, "_" + "a" * 31, "-" * 32, "__" + "a" * 30, "a" * 30 + "__"]
+)
+def test_every_32_character_base64url_id_but_the_reserved_is_ours(value):
+    assert jobs.is_job_id(value)
+
+
+def test_new_job_id_never_returns_a_reserved_id(monkeypatch):
+    drawn = iter(["__" + "a" * 28 + "__", "_" * 32, "b" * 32])
+    monkeypatch.setattr(jobs.secrets, "token_urlsafe", lambda nbytes: next(drawn))
+    assert jobs.new_job_id() == "b" * 32
