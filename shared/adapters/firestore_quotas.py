@@ -4,7 +4,9 @@ count past a limit (contended transactions are retried by the client)."""
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.firestore_client import firestore_client
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from shared.core.settings import Settings
 
 TRANSACTION_ATTEMPTS = 20
+LOCK_TIMEOUT_RETRIES = 3  # a lock wait that timed out is not a verdict: try again
 # Every upload counts in the same service document, so transactions of one process
 # queue here instead of contending in Firestore (measured on the emulator: 8
 # concurrent transactions on one document took 11 s, 50 mostly failed after 20
@@ -64,9 +67,20 @@ class FirestoreQuotaStore:
                 )
             return None
 
+        from google.api_core.exceptions import Aborted
+
         with _TAKE_LOCK:
-            full: Counter | None = run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
-        return full
+            for attempt in range(LOCK_TIMEOUT_RETRIES + 1):
+                try:
+                    full: Counter | None = run(
+                        self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS)
+                    )
+                    return full
+                except Aborted:  # "Transaction lock timeout" while another instance held it
+                    if attempt == LOCK_TIMEOUT_RETRIES:
+                        raise
+                    time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None:
         from google.cloud import firestore
