@@ -55,6 +55,7 @@ def clip(media_dir):
 
 def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     before = len(gemini.requests_to("generate"))
+    counted_before = len(gemini.requests_to("count_tokens"))
     # A Gemini that follows the prompt: one row per measured shot, its own timings
     # a little off (they drift); alignment puts the rows on the measured cuts.
     gemini.push("generate", answer_reply(sample_answer(rows=len(clip.cuts) + 1, duration_sec=8.4)))
@@ -83,8 +84,16 @@ def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     assert result.hook is not None and result.hook.type == "question"
     assert result.hook.measured.first_cut_sec == pytest.approx(clip.cuts[0], abs=0.15)
     assert result.timeline is not None and len(result.timeline.shots) == len(clip.cuts) + 1
-    parts = result.meta.usage.parts
+    assert result.hook.type_label == "Вопрос зрителю" and len(result.hook.alternatives) == 3
+    assert result.hook.measured.first_word_sec == pytest.approx(0.5, abs=0.35)
+    video_part, hook_part = [p for p in generate[0].json["contents"][0]["parts"] if "text" not in p]
+    clip_meta = hook_part.get("videoMetadata") or hook_part.get("video_metadata")
+    assert clip_meta and float(clip_meta["fps"]) > 1  # a closer look at the first seconds
+    whole_meta = video_part.get("videoMetadata") or video_part.get("video_metadata") or {}
+    assert not any("offset" in key.lower() for key in whole_meta)  # the whole video
+    parts = result.meta.usage.parts  # Usage.parts: input tokens per part (countTokens)
     assert set(parts) == {"video", "hook", "prompt"} and parts["hook"] > 0
+    assert len(gemini.requests_to("count_tokens")) - counted_before == 3
     assert len(result.storyboard) == len(result.script)
     assert len(final["frames"]) == len(result.script)
 

@@ -10,12 +10,14 @@ google-genai 3.x uses v1, older clients v1beta):
     GET    /v1/files/<id>                     file state (PROCESSING after upload, then ACTIVE)
     DELETE /v1/files/<id>
     POST   /v1/models/<model>:generateContent
+    POST   /v1/models/<model>:countTokens     tokens of the parts: a video part by its
+                                              clip (start/end offsets) and fps
 
 Every request is recorded (`server.requests`) and replies are scripted per
 route with `server.push(route, reply, ...)`; an empty queue falls back to the
 normal behaviour (a valid answer built from `sample_answer()` for
 generateContent). Routes: "upload_start", "upload_chunk", "get_file",
-"delete_file", "generate".
+"delete_file", "generate", "count_tokens".
 
     with FakeGemini() as server:
         server.push("generate", error_reply(429), answer_reply(sample_answer()))
@@ -79,8 +81,11 @@ class Reply:
 
 
 def sample_answer(rows: int = 3, duration_sec: float = 6.0) -> dict[str, Any]:
-    """A valid answer (AiAnswer shape plus the Gemini-only `language`)."""
+    """A valid answer: the AiAnswer shape plus the Gemini-only `language` and `hook`;
+    keys and recommendations point at moments (`at`) as the prompt asks, or null
+    when about the whole video."""
     step = duration_sec / rows
+    fifth = duration_sec / 5
     script = [
         {
             "time": f"0:{round(i * step):02d}-0:{round((i + 1) * step):02d}",
@@ -98,13 +103,23 @@ def sample_answer(rows: int = 3, duration_sec: float = 6.0) -> dict[str, Any]:
             "translation": "Привет и добро пожаловать. Подписывайтесь, чтобы увидеть больше.",
         },
         "keys": [
-            {"title": f"Ключ {i}", "description": f"Почему работает: пример {i}."}
+            {
+                "title": f"Ключ {i}",
+                "description": f"Почему работает: пример {i}.",
+                "at": {"start_sec": round((i - 1) * fifth, 2), "end_sec": round(i * fifth, 2)}
+                if i < 5
+                else None,
+            }
             for i in range(1, 6)
         ],
         "script": script,
         "recommendations": [
-            {"category": "Хук", "text": "Начните с вопроса в первые 2 секунды."},
-            {"category": "Звук", "text": "Поднимите громкость голоса до -14 LUFS."},
+            {
+                "category": "Хук",
+                "text": "Начните с вопроса в первые 2 секунды.",
+                "at": {"start_sec": 0.0, "end_sec": round(min(2.0, duration_sec), 2)},
+            },
+            {"category": "Звук", "text": "Поднимите громкость голоса до -14 LUFS.", "at": None},
         ],
         "language": "en",
         "hook": {

@@ -51,7 +51,7 @@ class GeminiAnswerForTopic(GeminiAnswer):
     """With the user's topic: also a script for their own video."""
 
     adapted_script: list[ScriptRow] = Field(
-        description="The same shots and timing, rewritten for the user's topic."
+        min_length=1, description="The same shots and timing, rewritten for the user's topic."
     )
 
 
@@ -61,19 +61,19 @@ def answer_model(topic: str | None) -> type[GeminiAnswer]:
 
 def response_schema(topic: str | None = None) -> dict[str, Any]:
     """The schema sent as `response_schema`: the answer model's, `$ref`/`anyOf`-free,
-    field order from the model, every field required, exactly KEYS_COUNT keys and
-    ALTERNATIVES_COUNT alternative openings (parsing is more lenient, see
-    `parse_answer`)."""
+    field order from the model, every field required (a nullable one, like a key's
+    `at`, then comes as null), exactly KEYS_COUNT keys and ALTERNATIVES_COUNT
+    alternative openings (parsing is more lenient, see `parse_answer`)."""
     schema = inline_json_schema(answer_model(topic))
-    schema["required"] = list(schema["properties"])
-    keys = schema["properties"]["keys"]
+    properties = schema["properties"]
+    schema["required"] = list(properties)
+    keys = properties["keys"]
     keys["minItems"] = keys["maxItems"] = KEYS_COUNT
-    rows = [schema["properties"]["script"]["items"]]
-    if "adapted_script" in schema["properties"]:
-        rows.append(schema["properties"]["adapted_script"]["items"])
-    for row in rows:
-        row["required"] = list(row["properties"])
-    hook = schema["properties"]["hook"]
+    lists = ("keys", "script", "recommendations", "adapted_script")
+    for name in (n for n in lists if n in properties):
+        item = properties[name]["items"]
+        item["required"] = list(item["properties"])
+    hook = properties["hook"]
     hook["required"] = list(hook["properties"])
     alternatives = hook["properties"]["alternatives"]
     alternatives["minItems"] = alternatives["maxItems"] = ALTERNATIVES_COUNT

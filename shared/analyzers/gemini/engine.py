@@ -51,6 +51,10 @@ MEDIA_RESOLUTIONS = {
 # answers are not retried: the same video and prompt would end the same way.
 GENERATE_ATTEMPTS = 2
 DELETE_TIMEOUT_MS = 10_000
+# Counting tokens is an aid for the bill: one try each, never a backoff before the analysis.
+COUNT_CONFIG = types.CountTokensConfig(
+    http_options=types.HttpOptions(timeout=10_000, retry_options=types.HttpRetryOptions(attempts=1))
+)
 # Gemini reads on-screen text itself: it needs shots and timed speech, no OCR, and
 # runs without them when measuring fails.
 MEASURE_FOR_ALIGNMENT = MeasureRequest(speech=True, ocr=False, required=False)
@@ -216,6 +220,7 @@ class GeminiAnalyzer:
                 answer = client.models.count_tokens(
                     model=self.settings.gemini_model,
                     contents=[types.Content(role="user", parts=[part])],
+                    config=COUNT_CONFIG,
                 )
             except Exception as exc:  # an aid for the bill, not for the analysis
                 logs.warning(f"tokens of the {name} part not counted: {exc!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters import logs
-from shared.analyzers.gemini.align import align_to_shots, tidy_rows
+from shared.analyzers.gemini.align import align_to_shots, row_span, tidy_rows
 from shared.analyzers.gemini.answer import GeminiAnswer
 from shared.core.anatomy import hook_measured, timeline
 from shared.core.measurements import Measurements
@@ -63,7 +63,7 @@ def build_result(
             measured=hook_measured(measured) if measured else HookMeasured(),
         ),
         timeline=timeline(measured) if measured else None,
-        adapted_script=_adapted(answer, rows),
+        adapted_script=_adapted(answer, rows, duration),
         meta=Meta(
             engine="gemini",
             model=model,
@@ -85,17 +85,22 @@ def _clamp(at: Moment | None, duration: float) -> Moment | None:
     return Moment(start_sec=round(at.start_sec, 2), end_sec=round(min(at.end_sec, duration), 2))
 
 
-def _adapted(answer: GeminiAnswer, rows: list[ScriptRow]) -> list[ScriptRow] | None:
-    """The script for the user's topic, on the same times as the (aligned) script."""
+def _adapted(
+    answer: GeminiAnswer, rows: list[ScriptRow], duration: float
+) -> list[ScriptRow] | None:
+    """The script for the user's topic, on the same times as the (aligned) script:
+    row by row when Gemini kept the row count, else each row on the script rows its
+    own times overlap most (as the script goes on the measured shots)."""
     adapted = getattr(answer, "adapted_script", None)
     if adapted is None:
         return None
-    if len(adapted) != len(rows):
-        logs.warning(f"adapted script has {len(adapted)} rows for {len(rows)}: kept as written")
-        return list(adapted)
-    return [
-        row.model_copy(
-            update={"time": ref.time, "start_sec": ref.start_sec, "end_sec": ref.end_sec}
-        )
-        for row, ref in zip(adapted, rows, strict=True)
-    ]
+    if len(adapted) == len(rows):
+        return [
+            row.model_copy(
+                update={"time": ref.time, "start_sec": ref.start_sec, "end_sec": ref.end_sec}
+            )
+            for row, ref in zip(adapted, rows, strict=True)
+        ]
+    logs.warning(f"adapted script has {len(adapted)} rows for {len(rows)}: aligned by overlap")
+    spans = [row_span(ref, i, len(rows), duration) for i, ref in enumerate(rows)]
+    return align_to_shots(adapted, spans).rows
