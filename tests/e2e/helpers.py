@@ -60,6 +60,17 @@ def wait_for_end(status_url: str, timeout: float = 240) -> tuple[dict[str, Any],
     raise AssertionError(f"job did not end in {timeout}s; last: {body}")
 
 
+def deleted(stack: Stack, name: str, timeout: float = 10.0) -> bool:
+    """The object is gone, or goes within `timeout` (a job reads as ended a moment
+    before its worker has deleted the video)."""
+    deadline = time.monotonic() + timeout
+    while object_exists(stack, name):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def object_exists(stack: Stack, name: str) -> bool:
     quoted = urllib.parse.quote(name, safe="")
     answer = requests.get(f"{stack.gcs_url}/storage/v1/b/{stack.bucket}/o/{quoted}", timeout=10)

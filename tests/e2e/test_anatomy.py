@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from devstack import media
-from tests.e2e.helpers import object_exists, upload_file, wait_for_end
+from tests.e2e.helpers import deleted, object_exists, upload_file, wait_for_end
 
 pytestmark = pytest.mark.emulators
 
@@ -70,7 +70,7 @@ def test_storyboard_frames_are_images_behind_signed_urls(finished) -> None:
 
 
 def test_the_video_itself_is_deleted(stack, finished) -> None:
-    assert not object_exists(stack, finished["job"]["object"]["name"])
+    assert deleted(stack, finished["job"]["object"]["name"])
 
 
 def test_frames_go_when_the_job_expires(stack, stack_env, finished) -> None:

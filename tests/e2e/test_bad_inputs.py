@@ -7,7 +7,7 @@ import pytest
 from devstack import media
 from tests.e2e.helpers import (
     auth,
-    object_exists,
+    deleted,
     put_file,
     request_upload,
     upload_file,
@@ -40,7 +40,7 @@ def test_bad_file_fails_clearly_and_is_deleted(stack, media_dir, code):
     assert message == final["status"]
     assert any("а" <= ch.lower() <= "я" for ch in message)
     assert "result" not in final
-    assert not object_exists(stack, f"uploads/{job['job_id']}")
+    assert deleted(stack, f"uploads/{job['job_id']}")
 
 
 def test_too_long_message_names_the_duration(stack, media_dir):
@@ -56,7 +56,7 @@ def test_empty_upload_fails_and_is_deleted(stack):
     put_file(job["upload"], b"")
     final, _ = wait_for_end(job["status_url"], timeout=60)
     assert final["state"] == "FAILURE" and final["error"]["code"] == "empty_file"
-    assert not object_exists(stack, f"uploads/{job['job_id']}")
+    assert deleted(stack, f"uploads/{job['job_id']}")
 
 
 def test_upload_url_rejects_bad_requests_in_russian(stack):

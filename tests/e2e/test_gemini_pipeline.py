@@ -12,7 +12,7 @@ import pytest
 from devstack import media
 from devstack.stack import Ports, Stack
 from shared.core.schema import AnalysisResult
-from tests.e2e.helpers import claims, object_exists, upload_file, wait_for_end
+from tests.e2e.helpers import claims, deleted, upload_file, wait_for_end
 from tests.fakes.gemini_server import (
     FakeGemini,
     answer_reply,
@@ -78,7 +78,7 @@ def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     assert "inlineData" not in sent and "inline_data" not in sent
     assert "fileData" in sent or "file_data" in sent
     assert any(f.received == clip.path.stat().st_size for f in gemini.uploaded_files())
-    assert not object_exists(gemini_stack, job["object"]["name"])
+    assert deleted(gemini_stack, job["object"]["name"])
     # The anatomy: Gemini's judgement of the hook, our measurements of it, the
     # closer look at the first seconds priced part by part, the storyboard.
     assert result.hook is not None and result.hook.type == "question"
@@ -104,7 +104,7 @@ def test_gemini_blocked_answer_fails_clearly(gemini_stack, gemini, clip):
     final, _ = wait_for_end(job["status_url"])
     assert final["state"] == "FAILURE"
     assert final["error"]["code"] == "ai_blocked"
-    assert not object_exists(gemini_stack, job["object"]["name"])
+    assert deleted(gemini_stack, job["object"]["name"])
 
 
 def test_overloaded_gemini_is_retried_by_pubsub_then_fails(gemini_stack, gemini, clip):
@@ -114,7 +114,7 @@ def test_overloaded_gemini_is_retried_by_pubsub_then_fails(gemini_stack, gemini,
     assert final["state"] == "FAILURE", final
     assert final["error"]["code"] == "ai_unavailable"
     assert claims(gemini_stack, job["job_id"]).count("run") == 2  # MAX_ATTEMPTS deliveries
-    assert not object_exists(gemini_stack, job["object"]["name"])
+    assert deleted(gemini_stack, job["object"]["name"])
 
 
 def test_transient_error_then_success_on_redelivery(gemini_stack, gemini, clip):

@@ -14,7 +14,7 @@ from shared.core.schema import AnalysisResult
 from tests.e2e.helpers import (
     analyze_log,
     claims,
-    object_exists,
+    deleted,
     publish_finalize,
     put_file,
     request_upload,
@@ -71,7 +71,7 @@ def test_video_reaches_success_via_status_and_listener(stack, media_dir, monkeyp
     assert snapshots[-1]["filename"] == "мой ролик.mp4"
     assert snapshots[-1]["expires_at"] > snapshots[-1]["created_at"]  # TTL field
 
-    assert not object_exists(stack, obj["name"])
+    assert deleted(stack, obj["name"])
     assert claims(stack, job["job_id"]) == ["run"]
 
     # One structured log line per stage, in the shape Cloud Logging reads.

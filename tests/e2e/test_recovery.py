@@ -18,7 +18,7 @@ import requests
 from devstack import media
 from devstack.stack import Ports, Stack
 from shared.core.recovery import REDELIVERY_GRACE
-from tests.e2e.helpers import claims, object_exists, publish_finalize, upload_file
+from tests.e2e.helpers import claims, deleted, publish_finalize, upload_file
 
 LEASE_SEC = 6
 
@@ -74,7 +74,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_ends(short_lease_stack,
     final = status(job)
     assert final["state"] == "SUCCESS", final
     assert took < limit
-    assert not object_exists(stack, job["object"]["name"])
+    assert deleted(stack, job["object"]["name"])
     seen = claims(stack, job["job_id"])
     assert seen.count("run") == 2, seen  # the killed worker's claim, then the new one's
 
@@ -93,5 +93,5 @@ def test_ten_duplicate_deliveries_while_running_make_one_analysis(
     assert wait_until(lambda: len(claims(stack, job["job_id"])) >= 11, 60)
     seen = claims(stack, job["job_id"])
     assert seen.count("run") == 1, seen
-    assert not object_exists(stack, job["object"]["name"])
+    assert deleted(stack, job["object"]["name"])
     assert stack.dead_letters() == []  # busy answers used up no delivery attempts
