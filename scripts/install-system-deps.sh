@@ -13,6 +13,10 @@ PACKAGES=(
   chromium                    # browser tests
   fonts-dejavu-core           # captions burned into test videos
   poppler-utils               # pdftotext: the printed storyboard is checked as text
+  # Real recorded voices for tests/realmedia (docs/real-media.md): Russian and English
+  # studio prompts (16 kHz G.722) and, in the plain packages, their texts.
+  asterisk-core-sounds-ru asterisk-core-sounds-ru-g722
+  asterisk-core-sounds-en asterisk-core-sounds-en-g722
 )
 
 missing=()
