@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps node-deps web run test lint format package deploy bench dead-letters demo tf-fmt clean
+.PHONY: deps system-deps python-deps node-deps web run test lint format package deploy bench dead-letters demo tf-fmt tf-check clean
 
 deps: system-deps python-deps node-deps web
 
@@ -51,6 +51,10 @@ bench: deps
 
 tf-fmt:
 	$(PY) tools/terraform_fmt.py -recursive terraform/
+
+# `terraform validate` and `terraform plan` offline, against the real google schema.
+tf-check: python-deps
+	$(PY) tools/terraform_check.py
 
 # With `make run` going in another terminal: analyse a generated sample reel.
 demo:

@@ -43,7 +43,7 @@ locals {
     GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
     GOOGLE_CLOUD_LOCATION     = var.vertex_location
     CLAIM_LEASE_SEC           = tostring(local.claim_lease_sec)
-    MAX_ATTEMPTS              = tostring(var.max_delivery_attempts)
+    MAX_ATTEMPTS              = tostring(var.max_attempts)
   }
 }
 

@@ -14,19 +14,23 @@ locals {
   # crashed attempt is taken over by a redelivery within this many seconds.
   claim_lease_sec = 90
 
-  analyze_memory_mib = can(regex("Gi$", var.analyze_memory)) ? tonumber(trimsuffix(var.analyze_memory, "Gi")) * 1024 : tonumber(trimsuffix(var.analyze_memory, "Mi"))
+  # "2Gi" -> 2048 (an error for a malformed value: variables.tf reports that one).
+  analyze_memory_mib = tonumber(regex("^([0-9]+)(?:Mi|Gi)$", var.analyze_memory)[0]) * (endswith(var.analyze_memory, "Gi") ? 1024 : 1)
+  # Memory Cloud Run accepts for each vCPU count, in MiB (second generation, which
+  # Cloud Functions 2nd gen uses): https://cloud.google.com/run/docs/configuring/services/cpu
+  # and .../memory-limits. More than 4 GiB needs 2 vCPU, more than 8 GiB 4, and so on.
+  cloud_run_memory_mib = {
+    "1" = [512, 4096]
+    "2" = [512, 8192]
+    "4" = [2048, 16384]
+    "6" = [4096, 24576]
+    "8" = [4096, 32768]
+  }
 
-  # Bursts (terraform/README.md): while every instance is busy, a push gets 429 and
-  # Pub/Sub retries with exponential backoff (10 s doubling to 600 s). The last of
-  # `burst_uploads` waits for ceil(burst / instances) analyses; the retries must
-  # outlast that, or the upload dead-letters without ever running.
-  burst_waves      = ceil(var.burst_uploads / var.analyze_max_instances)
-  burst_wait_sec   = local.burst_waves * var.analysis_seconds_p95
-  retry_window_sec = sum([for i in range(var.max_delivery_attempts - 1) : min(10 * pow(2, i), 600)])
-  upload_prefix    = "uploads/"
-  results_prefix   = "results/" # storyboard frames: never analysed, kept as long as their job
-  use_api_key      = var.analyzer == "gemini_api_key"
-  use_vertex       = var.analyzer == "vertex_ai"
+  upload_prefix  = "uploads/"
+  results_prefix = "results/" # storyboard frames: never analysed, kept as long as their job
+  use_api_key    = var.analyzer == "gemini_api_key"
+  use_vertex     = var.analyzer == "vertex_ai"
 
   # Google-managed identities that act on our resources.
   pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"

@@ -7,7 +7,7 @@
 locals {
   sweep_env = {
     CLAIM_LEASE_SEC = tostring(local.claim_lease_sec)
-    MAX_ATTEMPTS    = tostring(var.max_delivery_attempts)
+    MAX_ATTEMPTS    = tostring(var.max_attempts)
     UPLOADS_TOPIC   = google_pubsub_topic.uploads.name
   }
 }

@@ -15,7 +15,7 @@ variable "region" {
 
   validation {
     condition     = can(regex("^[a-z]+-[a-z]+[0-9]{1,2}$", var.region))
-    error_message = "region must be a Google Cloud region such as europe-west1."
+    error_message = "region must be a Google Cloud region such as europe-west1, europe-west10 or northamerica-northeast1."
   }
 }
 
@@ -25,8 +25,8 @@ variable "firestore_location" {
   default     = "europe-west1"
 
   validation {
-    condition     = can(regex("^([a-z]+-[a-z]+[0-9]{1,2}|eur3|nam5)$", var.firestore_location))
-    error_message = "firestore_location must be a region or one of the multi-regions eur3, nam5."
+    condition     = can(regex("^([a-z]+-[a-z]+[0-9]{1,2}|[a-z]{3,4}[0-9]{1,2})$", var.firestore_location))
+    error_message = "firestore_location must be a region (europe-west1) or a Firestore multi-region (eur3, nam5, nam7)."
   }
 }
 
@@ -80,7 +80,7 @@ variable "vertex_location" {
 
   validation {
     condition     = can(regex("^([a-z]+-[a-z]+[0-9]{1,2}|global|us|eu)$", var.vertex_location))
-    error_message = "vertex_location must be a region such as us-central1, or global."
+    error_message = "vertex_location must be a region such as us-central1 or me-central2, or global, us, eu."
   }
 }
 
@@ -106,14 +106,14 @@ variable "max_video_duration_sec" {
   }
 }
 
-variable "max_delivery_attempts" {
-  description = "Deliveries of one upload event before it goes to the dead-letter topic (also MAX_ATTEMPTS of analyze). Sized with analyze_max_instances against bursts (terraform/README.md)."
+variable "max_attempts" {
+  description = "Runs of one upload before analyze gives up on transient failures and fails the job with a message (MAX_ATTEMPTS of analyze and the sweep). The subscription's delivery limit adds the deliveries a burst may be refused (terraform/README.md, \"Bursts\")."
   type        = number
-  default     = 8
+  default     = 5
 
   validation {
-    condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100
-    error_message = "max_delivery_attempts must be between 5 and 100 (Pub/Sub's limits)."
+    condition     = var.max_attempts >= 1 && var.max_attempts <= 20
+    error_message = "max_attempts must be between 1 and 20."
   }
 }
 
@@ -127,7 +127,12 @@ variable "analyze_memory" {
     error_message = "analyze_memory must look like 512Mi or 2Gi."
   }
   validation {
-    condition     = can(regex("^[0-9]+(Mi|Gi)$", var.analyze_memory)) && local.analyze_memory_mib >= 512 && local.analyze_memory_mib <= 32768
+    # The size in MiB as local.analyze_memory_mib computes it (a variable's own validation
+    # may not go through a local that reads the variable: that is a cycle).
+    condition = try(alltrue([
+      for mib in [tonumber(regex("^([0-9]+)(?:Mi|Gi)$", var.analyze_memory)[0]) * (endswith(var.analyze_memory, "Gi") ? 1024 : 1)] :
+      mib >= 512 && mib <= 32768
+    ]), true)
     error_message = "analyze_memory must be between 512Mi (the offline analyzer's model) and 32Gi."
   }
 }
@@ -142,24 +147,19 @@ variable "analyze_cpu" {
     error_message = "analyze_cpu must be 1, 2, 4, 6 or 8."
   }
 
-  # Cloud Run's pairs (checked at apply, not at plan): 4 vCPU need at least 2 GiB,
-  # 6 and 8 vCPU at least 4 GiB; more than 4 GiB needs 2 vCPU, more than 8 GiB 4,
-  # more than 16 GiB 6, more than 24 GiB 8.
+  # Cloud Run refuses other pairs at apply time (local.cloud_run_memory_mib): caught at plan.
   validation {
-    condition = (
-      (tonumber(var.analyze_cpu) < 4 || local.analyze_memory_mib >= 2048) &&
-      (tonumber(var.analyze_cpu) < 6 || local.analyze_memory_mib >= 4096) &&
-      (local.analyze_memory_mib <= 4096 || tonumber(var.analyze_cpu) >= 2) &&
-      (local.analyze_memory_mib <= 8192 || tonumber(var.analyze_cpu) >= 4) &&
-      (local.analyze_memory_mib <= 16384 || tonumber(var.analyze_cpu) >= 6) &&
-      (local.analyze_memory_mib <= 24576 || tonumber(var.analyze_cpu) >= 8)
+    condition = try(
+      local.analyze_memory_mib >= local.cloud_run_memory_mib[var.analyze_cpu][0] &&
+      local.analyze_memory_mib <= local.cloud_run_memory_mib[var.analyze_cpu][1],
+      true # a malformed value is reported by its own validation
     )
-    error_message = "analyze_cpu and analyze_memory are not a pair Cloud Run accepts: 4 vCPU need >= 2Gi, 6 or 8 vCPU >= 4Gi; over 4Gi needs >= 2 vCPU, over 8Gi >= 4, over 16Gi >= 6, over 24Gi 8."
+    error_message = "Cloud Run runs ${var.analyze_cpu} vCPU with ${try(local.cloud_run_memory_mib[var.analyze_cpu][0], "?")}Mi to ${try(local.cloud_run_memory_mib[var.analyze_cpu][1], "?")}Mi of memory, not analyze_memory = ${var.analyze_memory}: 4 vCPU need at least 2Gi, 6 and 8 vCPU 4Gi; over 4Gi needs 2 vCPU, over 8Gi 4, over 16Gi 6, over 24Gi 8."
   }
 }
 
 variable "analyze_max_instances" {
-  description = "Most analyze instances at once (each handles one video): protects the Gemini quota. With the delivery retries it must absorb a burst of burst_uploads (terraform/README.md, \"Bursts\")."
+  description = "Most analyze instances at once (each handles one video): protects the Gemini quota. A burst of burst_uploads must start within the hour on them (terraform/README.md, \"Bursts\")."
   type        = number
   default     = 10
 
@@ -268,17 +268,17 @@ variable "sweep_schedule" {
 }
 
 variable "burst_uploads" {
-  description = "Uploads that may arrive at once and must all be analysed, not dead-lettered."
+  description = "Uploads that may arrive at once and must all be analysed, not dead-lettered: the subscription's retries are sized for it (terraform/README.md, \"Bursts\")."
   type        = number
   default     = 50
   validation {
-    condition     = var.burst_uploads >= 1
-    error_message = "burst_uploads must be at least 1."
+    condition     = var.burst_uploads >= 1 && floor(var.burst_uploads) == var.burst_uploads
+    error_message = "burst_uploads must be a whole number, at least 1."
   }
 }
 
 variable "analysis_seconds_p95" {
-  description = "How long one analysis takes (95th percentile), for sizing against bursts."
+  description = "How long one analysis takes (95th percentile), in seconds: sets the retry backoff and the burst sizing."
   type        = number
   default     = 120
   validation {

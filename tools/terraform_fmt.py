@@ -6,8 +6,8 @@
                                                                  # duplicate or malformed blocks)
 
 Other arguments are passed to `terraform fmt` unchanged; the exit code is Terraform's. `--load`
-runs `terraform providers`, the one configuration-wide check that needs no provider download
-(`validate` needs `init`, which needs the Terraform registry).
+runs `terraform providers`, the one configuration-wide check that needs no provider at all;
+`validate` and `plan` run offline with stand-in providers: tools/terraform_check.py.
 """
 
 from __future__ import annotations

@@ -68,11 +68,15 @@ def test_finalize_notification_goes_to_the_uploads_topic(tf: TfConfig) -> None:
 def test_analyze_subscription_retries_with_backoff_then_dead_letters(tf: TfConfig) -> None:
     sub = tf.resource("google_pubsub_subscription", "analyze")
     assert sub["topic"] == ref("google_pubsub_topic.uploads.id")
-    assert block(sub, "retry_policy") == {"minimum_backoff": "10s", "maximum_backoff": "600s"}
+    # Derived from the burst sizing (terraform/README.md, "Bursts"); the planned values
+    # are asserted in test_terraform_plan.py.
+    assert block(sub, "retry_policy") == {
+        "minimum_backoff": "${local.retry_min_backoff_sec}s",
+        "maximum_backoff": "${local.retry_max_backoff_sec}s",
+    }
     dead = block(sub, "dead_letter_policy")
     assert dead["dead_letter_topic"] == ref("google_pubsub_topic.dead_letter.id")
-    attempts = tf.resolve(dead["max_delivery_attempts"])
-    assert attempts == 8  # sized against bursts: terraform/README.md
+    assert dead["max_delivery_attempts"] == ref("local.delivery_attempts")
     assert block(sub, "expiration_policy") == {"ttl": ""}  # never deleted when idle
 
 
@@ -104,7 +108,7 @@ def test_dead_letter_subscription_keeps_failed_events_a_week(tf: TfConfig) -> No
 
 def test_max_attempts_setting_matches_the_delivery_limit(tf: TfConfig) -> None:
     env = tf.locals["analyze_env"]
-    assert env["MAX_ATTEMPTS"] == ref("tostring(var.max_delivery_attempts)")
+    assert env["MAX_ATTEMPTS"] == ref("tostring(var.max_attempts)")
     assert env["CLAIM_LEASE_SEC"] == ref("tostring(local.claim_lease_sec)")
     # Renewed by the worker's heartbeat: short enough that a crashed attempt is
     # taken over long before Pub/Sub's delivery attempts run out.
