@@ -437,6 +437,102 @@ def too_long(out_dir: Path, seconds: float = 200.0) -> Clip:
     )
 
 
+# Sounds that are not speech, as lavfi sources (8 s): Whisper base heard the groan as
+# "Woo, woo, woo …" and the sung vowel as "ha ha ha …", both "English".
+_PITCH = "(196+24*floor(mod(t*1.5,4))+4*sin(2*PI*5.5*t))"  # a 4-note tune with vibrato
+_GLIDE = "(110+20*sin(2*PI*0.8*t))"
+NON_SPEECH = {
+    "groan": f"aevalsrc='0.4*(sin(2*PI*{_GLIDE}*t)+0.5*sin(4*PI*{_GLIDE}*t)"
+    f"+0.3*sin(6*PI*{_GLIDE}*t))*(0.5+0.5*sin(2*PI*0.4*t))':s=44100:d=8",
+    "sung_vowel": f"aevalsrc='0.4*(2*mod({_PITCH}*t,1)-1)*(0.6+0.4*sin(2*PI*0.35*t))':s=44100:d=8,"
+    "equalizer=f=700:t=q:w=3:g=18,equalizer=f=1200:t=q:w=3:g=15,"
+    "equalizer=f=2600:t=q:w=4:g=10,lowpass=f=3500,volume=0.5",
+    "tune": "aevalsrc='0.3*sin(2*PI*(440+220*floor(mod(t*2,4)))*t)"
+    "+0.2*sin(2*PI*(660+110*floor(mod(t*3,3)))*t)':s=44100:d=8",
+}
+
+
+def non_speech(out_dir: Path, kind: str) -> Clip:
+    """8 s of a grey picture over one of `NON_SPEECH`: no transcript, no language."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"non_speech_{kind}.mp4"
+    _run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+          "color=c=gray:size=72x128:rate=10:duration=8", "-f", "lavfi", "-i", NON_SPEECH[kind],
+          "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", path])  # fmt: skip
+    return Clip(path=path, duration=8.0, width=72, height=128, fps=10)
+
+
+_VOP = b"\x00\x00\x01\xb6"  # an MPEG-4 Part 2 picture (VOP) starts here
+_DIVX_PACKED = b"\x00\x00\x01\xb2DivX503b1393p"  # user data: "p" says B-frames are packed
+
+
+def _n_vop(fps: int) -> bytes:
+    """A not-coded P picture (what DivX writes where a packed B-frame was taken from):
+    type P, no seconds, a marker, a zero time increment, a marker, vop_coded 0, stuffing."""
+    bits = "01" + "0" + "1" + "0" * max(1, (fps - 1).bit_length()) + "1" + "0"
+    bits += "0" + "1" * (-(len(bits) + 1) % 8)
+    return _VOP + int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def _pack_bframes(packets: list[tuple[bytes, bool]], fps: int) -> list[tuple[bytes, bool]]:
+    """DivX 5's packed bitstream, one picture out per chunk (coded I0 P3 B1 B2 becomes
+    I0, P3+B1, B2, N-VOP): a reference frame and the B-frame after it share a chunk."""
+
+    def is_b(data: bytes) -> bool:
+        return data[data.find(_VOP) + 4] >> 6 == 2
+
+    out, i = [], 0
+    while i < len(packets):
+        data, key = packets[i]
+        if key:  # announce the packing, as DivX does in its headers
+            data = data.replace(_VOP, _DIVX_PACKED + _VOP, 1)
+        if not is_b(data) and i + 1 < len(packets) and is_b(packets[i + 1][0]):
+            out.append((data + packets[i + 1][0], key))
+            i += 2
+            while i < len(packets) and is_b(packets[i][0]):
+                out.append(packets[i])
+                i += 1
+            out.append((_n_vop(fps), False))
+        else:
+            out.append((data, key))
+            i += 1
+    return out
+
+
+def packed_bframes(out_dir: Path, name: str = "packed_bframes.mp4") -> Clip:
+    """An AVI (named `name`) as old cameras, DivX and Xvid write it: MPEG-4 Part 2 with
+    "packed" B-frames, whose decoded pts come out with pairs swapped. 3 shots, PCM audio."""
+    import av
+
+    fps = 25
+    src = make_clip(out_dir / f".{name}.src.mp4", [Part("mandelbrot", 2.0),
+                    Part("smptebars", 2.0), Part("color=c=0x1f4e8c", 2.0)], size=(144, 256),
+                    fps=fps, speech=[Speech("Three shots in an old file.", "en", at=0.3)])  # fmt: skip
+    plain = out_dir / f".{name}.plain.avi"
+    _run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src.path, "-c:v", "mpeg4",
+          "-bf", "2", "-q:v", "4", "-vtag", "DX50", "-c:a", "pcm_s16le", plain])  # fmt: skip
+    path = out_dir / name
+    with av.open(str(plain)) as fin, av.open(str(path), "w", format="avi") as fout:
+        vin, ain = fin.streams.video[0], fin.streams.audio[0]
+        vout, aout = fout.add_stream_from_template(vin), fout.add_stream_from_template(ain)
+        vout.codec_context.codec_tag = "DX50"
+        video = [(bytes(p), p.is_keyframe) for p in fin.demux(vin) if p.size]
+        fin.seek(0)
+        for n, (data, key) in enumerate(_pack_bframes(video, fps)):
+            packet = av.Packet(data)
+            packet.stream, packet.pts, packet.dts = vout, n, n
+            packet.time_base, packet.is_keyframe = vin.time_base, key
+            fout.mux(packet)
+        for packet in fin.demux(ain):
+            if packet.size:
+                packet.stream = aout
+                fout.mux(packet)
+    src.path.unlink()
+    plain.unlink()
+    src.path = path
+    return src
+
+
 BENCH_SENTENCES = (
     "Welcome back to the channel. Today we are testing a very simple idea.",
     "First, take a cup of rice and rinse it under cold water until it runs clear.",

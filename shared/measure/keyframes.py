@@ -60,10 +60,14 @@ class KeyframeReader:
 
     def _read_caption_frames(self, shots: list[Shot]) -> None:
         for index, time, image in self.caption_frames:
-            if shots[index].text:
+            if index < len(shots) and shots[index].text:
                 future = self._pool.submit(ocr_mod.read_text, image)
                 self.caption_futures.append((index, time, future))
         self.caption_frames.clear()
+
+    def _kept(self, shots: list[Shot]) -> list[tuple[int, Future[Any]]]:
+        """The keyframes read of the shots kept (a shot past the end was dropped)."""
+        return [(i, f) for i, f in self.futures.items() if i < len(shots)]
 
     def captions(self, shots: list[Shot]) -> list[Caption]:
         """Every caption read, with when it shows: keyframes and caption frames in time
@@ -71,7 +75,7 @@ class KeyframeReader:
         changed gets them all as its text ("ONE / TWO")."""
         self._read_caption_frames(shots)
         read: dict[int, list[tuple[float, str]]] = {}
-        for index, future in self.futures.items():
+        for index, future in self._kept(shots):
             read.setdefault(index, []).append((shots[index].keyframe_time, future.result().text))
         for index, time, future in self.caption_futures:
             read.setdefault(index, []).append((time, future.result().text))
@@ -101,7 +105,7 @@ class KeyframeReader:
         for index, (_, image) in self.pending.items():
             self.futures[index] = self._pool.submit(ocr_mod.read_text, image)
         self.pending.clear()
-        for index, future in self.futures.items():
+        for index, future in self._kept(shots):
             result = future.result()
             shots[index].text = result.text
             shots[index].ocr_confidence = result.confidence

@@ -31,6 +31,7 @@ from shared.core.video import ProgressFn
 from shared.measure import ocr as ocr_mod
 from shared.measure.keyframes import KeyframeReader
 from shared.measure.model import MODEL_NAME
+from shared.measure.tracks import AudioTracks, audio_candidates
 
 MAX_DECODE_ERRORS = 50
 
@@ -80,28 +81,17 @@ def _seconds(value: Any, time_base: Any) -> float | None:
     return float(value * time_base)
 
 
-def default_audio(streams: Any) -> Any:
-    """The audio track a player would play: the one marked default, else the first
-    (a silent first track beside a voiced default one must not read as "no speech")."""
-    import av
-
-    tracks = list(streams)
-    for track in tracks:
-        if track.disposition & av.stream.Disposition.default:
-            return track
-    return tracks[0] if tracks else None
-
-
 @dataclass
 class _Streams:
     """The streams measured and what their headers say."""
 
     video: Any  # av.VideoStream
-    audio: Any | None  # av.AudioStream
+    audio: Any | None  # av.AudioStream: the track heard (chosen after decoding)
     width: int
     height: int
     fps: float | None
     duration: float | None  # as stated; the decoded length may be shorter
+    audio_tracks: list[Any] = field(default_factory=list)  # candidates (tracks.py)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -110,7 +100,7 @@ def _streams(container: Any, path: Path) -> _Streams:
         raise PermanentError(ErrorCode.NO_VIDEO_STREAM, f"{path.name} has no video stream")
     vstream = container.streams.video[0]
     vstream.thread_type = "AUTO"
-    astream = default_audio(container.streams.audio)
+    candidates = audio_candidates(container.streams.audio)
     ctx = vstream.codec_context
     rate = vstream.average_rate or vstream.guessed_rate or vstream.base_rate
     fps = float(rate) if rate else None
@@ -121,28 +111,30 @@ def _streams(container: Any, path: Path) -> _Streams:
         duration = container.duration / 1_000_000
     if duration is not None and (not math.isfinite(duration) or duration <= 0):
         duration = None
-    return _Streams(vstream, astream, int(ctx.width or 0), int(ctx.height or 0), fps, duration)
+    return _Streams(
+        video=vstream,
+        audio=candidates[0] if candidates else None,
+        width=int(ctx.width or 0),
+        height=int(ctx.height or 0),
+        fps=fps,
+        duration=duration,
+        audio_tracks=candidates,
+    )
 
 
-def _audio_collector(streams: _Streams) -> Any:
-    from shared.measure.audio import AudioCollector
-
-    astream = streams.audio
-    if astream is None:
+def _audio_collector(streams: _Streams) -> AudioTracks | None:
+    if not streams.audio_tracks:
         return None
-    offset = 0.0
-    a0 = _seconds(astream.start_time, astream.time_base)
-    v0 = _seconds(streams.video.start_time, streams.video.time_base)
-    if a0 is not None and v0 is not None:
-        offset = a0 - v0
-    return AudioCollector(astream.codec_context.channels or 2, offset=offset)
+    return AudioTracks(streams.audio_tracks, streams.video)
 
 
 class _Decoder:
     """One demux pass: video frames to the shot scanner (which hands closed shots'
     keyframes to OCR), audio frames to the collector."""
 
-    def __init__(self, streams: _Streams, collector: Any, with_ocr: bool, path: Path) -> None:
+    def __init__(
+        self, streams: _Streams, collector: AudioTracks | None, with_ocr: bool, path: Path
+    ) -> None:
         self.streams = streams
         self.collector = collector
         self.with_ocr = with_ocr
@@ -156,7 +148,7 @@ class _Decoder:
         s = self.streams
         decode_errors = 0
         try:
-            for packet in container.demux(*[x for x in (s.video, s.audio) if x is not None]):
+            for packet in container.demux(s.video, *s.audio_tracks):
                 try:
                     frames = packet.decode()
                 except av.error.FFmpegError as exc:
@@ -170,7 +162,7 @@ class _Decoder:
                     if packet.stream.type == "video":
                         self._video(frame)
                     elif self.collector is not None:
-                        self.collector.feed(frame)
+                        self.collector.feed(packet.stream.index, frame)
         except av.error.FFmpegError as exc:
             s.warnings.append("read_error")
             logs.warning(f"stopped reading {self.path.name}: {exc}", stage="measure")
@@ -227,16 +219,20 @@ class _Heard:
     true_peak: float | None = None
     has_audio: bool = False
     curve: list[float | None] = field(default_factory=list)
+    stream: Any = None  # the audio track heard
 
 
-def _listen(collector: Any, duration: float, with_speech: bool, warnings: list[str]) -> _Heard:
+def _listen(
+    tracks: AudioTracks | None, duration: float, with_speech: bool, warnings: list[str]
+) -> _Heard:
     """Loudness, voiced stretches and (if asked) the transcript of the collected audio."""
     from shared.measure import speech as speech_mod
 
-    heard = _Heard(has_audio=collector is not None and collector.frames > 0)
-    if collector is None:
+    heard = _Heard()
+    if tracks is None:
         return heard
-    audio16k, heard.lufs, heard.true_peak = collector.finish()
+    heard.stream, collector, (audio16k, heard.lufs, heard.true_peak) = tracks.choose()
+    heard.has_audio = collector.frames > 0
     heard.curve = collector.loudness.curve(LOUDNESS_STEP_SEC)
     if collector.capped:
         warnings.append("speech_capped")
@@ -278,6 +274,7 @@ def measure(
 
         report(Stage.TRANSCRIBING)
         heard = _listen(collector, duration, with_speech, streams.warnings)
+        streams.audio = heard.stream or streams.audio
         speech_stats = speech_mod.stats(heard.regions, duration)
 
         if with_ocr:

@@ -10,7 +10,8 @@ a clip of groans, music or noise has no transcript and no language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from shared.core.measurements import Segment, Transcript, Word
 
@@ -29,6 +30,13 @@ CLIP_MERGE_GAP_SEC = 1.0
 WORD_SLACK_SEC = 0.35  # a word may stick out of its voiced stretch by this much
 BEAM_SIZE = 5
 TEMPERATURES = (0.0,)
+# A segment is no speech when Whisper both doubts there is any (no_speech_prob) and
+# wrote a loop ("Woo, woo, woo …" over a groan, "ha ha ha …" over a sung vowel), or
+# when it is very unsure of its words whatever it thinks.
+NO_SPEECH_PROB = 0.6
+LOOP_COMPRESSION_RATIO = 2.4  # Whisper's own threshold for repetitive output
+VERY_LOW_LOGPROB = -1.5
+UNSURE_LOGPROB = -1.0  # Whisper's log_prob_threshold
 
 
 @dataclass
@@ -85,7 +93,13 @@ def overlaps(t0: float, t1: float, region: tuple[float, float]) -> bool:
 
 
 def _inside(t0: float, t1: float, regions: list[tuple[float, float]]) -> bool:
-    return any(overlaps(t0, t1, r) for r in regions)
+    """A word is heard if it overlaps a voiced stretch, or lies in a pause between two
+    stretches close enough to be decoded as one (a soft word VAD did not mark)."""
+    if any(overlaps(t0, t1, r) for r in regions):
+        return True
+    return any(
+        a[1] <= t0 and t1 <= b[0] and b[0] - a[1] < CLIP_MERGE_GAP_SEC for a, b in pairwise(regions)
+    )
 
 
 _FILLERS = {
@@ -98,6 +112,14 @@ _FILLERS = {
     "ah",
     "oh",
     "eh",
+    "ooh",
+    "aah",
+    "woo",
+    "ha",
+    "hah",
+    "heh",
+    "huh",
+    "ugh",
     "хм",
     "мм",
     "эм",
@@ -107,6 +129,8 @@ _FILLERS = {
     "ух",
     "угу",
     "ага",
+    "ха",
+    "ой",
 }
 
 
@@ -123,6 +147,43 @@ def is_vocalisation(word: str) -> bool:
     # Or a loop of two letters, as Whisper writes a hum it cannot place: "MAMAMAMAMA".
     looped = len(letters) >= 6
     return (held or looped) and len(set(letters)) <= 2
+
+
+def is_speech(seg: Any) -> bool:
+    """Whether a Whisper segment is speech, not a groan, a hum, music or noise."""
+    logprob, ratio = float(seg.avg_logprob), float(seg.compression_ratio)
+    if logprob < VERY_LOW_LOGPROB:
+        return False
+    if float(seg.no_speech_prob) <= NO_SPEECH_PROB:
+        return True
+    # Whisper doubts there is speech: believe it if the words are unsure or a loop.
+    return logprob >= UNSURE_LOGPROB and ratio <= LOOP_COMPRESSION_RATIO
+
+
+def _spoken(words: list[Any]) -> list[Any]:
+    """Whisper's words less vocalisations, judged on whole written words: a hum sung as
+    "La-la-la" comes as " La", "-la", "-la" (only a word's first piece has a space)."""
+    groups: list[list[Any]] = []
+    for w in words:
+        if not w.word.strip():
+            continue
+        if groups and not w.word[:1].isspace():
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    return [w for g in groups if not is_vocalisation("".join(x.word for x in g)) for w in g]
+
+
+def _heard(seg: Any, regions: list[tuple[float, float]]) -> Segment | None:
+    """The segment's real words heard in voiced stretches (None if there are none)."""
+    if not is_speech(seg):
+        return None
+    kept = [w for w in _spoken(seg.words or []) if _inside(float(w.start), float(w.end), regions)]
+    if not kept:
+        return None
+    words = [Word(round(float(w.start), 3), round(float(w.end), 3), w.word.strip()) for w in kept]
+    text = "".join(w.word for w in kept).strip()  # Whisper's words carry their spaces
+    return Segment(words[0].start, words[-1].end, text, words)
 
 
 def transcribe(
@@ -146,26 +207,9 @@ def transcribe(
         vad_filter=False,
         clip_timestamps=_clips(regions, duration),
         hallucination_silence_threshold=2.0,
-        no_speech_threshold=0.6,
+        no_speech_threshold=NO_SPEECH_PROB,
     )
-    segments: list[Segment] = []
-    for seg in segments_iter:
-        if seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0:
-            continue
-        kept = [
-            w
-            for w in (seg.words or [])
-            if w.word.strip()
-            and not is_vocalisation(w.word)
-            and _inside(float(w.start), float(w.end), regions)
-        ]
-        if not kept:
-            continue
-        words = [
-            Word(round(float(w.start), 3), round(float(w.end), 3), w.word.strip()) for w in kept
-        ]
-        text = "".join(w.word for w in kept).strip()  # Whisper's words carry their spaces
-        segments.append(Segment(words[0].start, words[-1].end, text, words))
+    segments = [kept for seg in segments_iter if (kept := _heard(seg, regions)) is not None]
     text = " ".join(s.text for s in segments).strip()
     if not text:
         return None  # groans, music or noise: no transcript, no language

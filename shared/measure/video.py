@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from shared.core.measurements import Shot
+from shared.measure.clock import FrameClock
 from shared.measure.visual import frame_facts
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ MAX_SAMPLES = 16
 FIRST_SECOND = 1.0
 CAPTION_STEP_SEC = 1.2  # captions in reels change every 1.5–3 s
 MAX_CAPTION_FRAMES = 8  # per shot, besides its keyframe
+_EMPTY_SEC = 1e-3  # a shot shorter than this is none
+_MICROSECOND = Fraction(1, 1_000_000)  # the detector's time base: frame times may be nudged
 
 
 @dataclass
@@ -94,16 +97,13 @@ class ShotScanner:
         self.small_size = even_size(width, height, DETECT_SHORT_SIDE)
         self.ocr_size = ocr_size
         self.fps = fps or 25.0
-        self.time_base = time_base
-        self.start_pts = start_pts
         self.detector = AdaptiveDetector(min_scene_len=MIN_SHOT_SEC)
         self.on_keyframe = on_keyframe
         self.on_caption_frame = on_caption_frame
         self.shots: list[Shot] = []
         self._open = _OpenShot(start=0.0)
         self._prev_gray: np.ndarray | None = None
-        self._last_time = 0.0
-        self._frame_duration = 1.0 / self.fps
+        self.clock = FrameClock(self.fps, time_base, start_pts)
         self.frames = 0
         self._first_second: list[float] = []  # frame changes in the hook's first second
 
@@ -112,19 +112,7 @@ class ShotScanner:
         from scenedetect import FrameTimecode
         from scenedetect.common import Timecode
 
-        pts = frame.pts
-        if pts is None:
-            t = self.frames / self.fps
-            rel_pts = round(t / self.time_base)
-        else:
-            rel_pts = max(0, pts - self.start_pts)
-            t = float(rel_pts * self.time_base)
-        if self.frames and t <= self._last_time:  # non-monotonic timestamps: trust the count
-            t = self._last_time + self._frame_duration
-            rel_pts = round(t / self.time_base)
-        elif self.frames:
-            self._frame_duration = max(1e-3, min(1.0, t - self._last_time))
-        self._last_time = t
+        t = self.clock(frame.pts, getattr(frame, "dts", None))
         self.frames += 1
 
         w, h = self.small_size
@@ -137,7 +125,8 @@ class ShotScanner:
                 self._first_second.append(diff)
         self._prev_gray = gray
 
-        timecode = FrameTimecode(Timecode(pts=rel_pts, time_base=self.time_base), fps=self.fps)
+        micros = Timecode(pts=round(t * 1_000_000), time_base=_MICROSECOND)
+        timecode = FrameTimecode(micros, fps=self.fps)
         for cut in self.detector.process_frame(timecode, small):
             self._close(float(cut.seconds))
 
@@ -207,7 +196,7 @@ class ShotScanner:
     @property
     def decoded_until(self) -> float:
         """End time of the last decoded frame."""
-        return self._last_time + self._frame_duration if self.frames else 0.0
+        return self.clock.end
 
     @property
     def motion_first_sec(self) -> float | None:
@@ -217,6 +206,13 @@ class ShotScanner:
         return round(sum(self._first_second) / len(self._first_second), 4)
 
     def finish(self, duration: float) -> list[Shot]:
-        end = max(duration, self._open.start + 1e-3)
-        self._finish_shot(self._open, end)
+        """Close the last shot at `duration`. No shot starts at or past it (a cut on
+        the last frame, or timestamps running past the end) and none ends after it."""
+        if not self.shots or self._open.start < duration - _EMPTY_SEC:
+            self._finish_shot(self._open, max(duration, self._open.start + _EMPTY_SEC))
+        while len(self.shots) > 1 and self.shots[-1].start >= duration - _EMPTY_SEC:
+            self.shots.pop()  # its keyframe's OCR, if any, is ignored (see KeyframeReader)
+        last = self.shots[-1]
+        last.end = round(max(duration, last.start + _EMPTY_SEC), 3)
+        last.keyframe_time = min(last.keyframe_time, last.end)
         return self.shots
