@@ -2,15 +2,18 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps node-deps web run test lint format package deploy bench dead-letters demo tf-fmt tf-check clean
+.PHONY: deps system-deps python-deps assets node-deps web run test lint format package deploy bench dead-letters demo tf-fmt tf-check clean
 
-deps: system-deps python-deps node-deps web
+deps: system-deps python-deps assets node-deps web
 
 system-deps:
 	@scripts/install-system-deps.sh
 
 python-deps:
 	@scripts/install-python-deps.sh
+
+assets: system-deps python-deps
+	@scripts/install-assets.sh
 
 node-deps:
 	@scripts/install-node-deps.sh
