@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from shared.analyzers.offline.rules import Rule, rules
-from shared.core.measurements import Word
+from shared.core.measurements import Caption, Word
 from tests.offline.rule_cases import reel, shots, transcript
 
 
@@ -40,6 +40,9 @@ QUESTION = transcript(
     [Word(0.3, 0.7, "Почему"), Word(0.8, 1.2, "ролики"), Word(1.3, 1.9, "не смотрят?")]
 )
 PLAIN = transcript([Word(0.3, 0.7, "Привет"), Word(0.8, 1.2, "всем")])
+SILENT_STILL = {"transcript": None, "shots": shots((0.0, 12.0, ""))}  # nothing to copy
+TALK = transcript([Word(0.3 + i * 0.4, 0.6 + i * 0.4, f"слово{i}") for i in range(20)])  # 20 in 7.9 s
+CAPTIONS = [Caption(t, t + 2.0, "ошибка номер") for t in (0.0, 2.5, 5.0, 7.5)]
 ADDRESS = transcript([Word(0.3, 0.6, "Ты"), Word(0.7, 1.2, "снимаешь?"), Word(2.0, 2.4, "вам")])
 
 KEYS: dict[str, Case] = {
@@ -57,6 +60,10 @@ KEYS: dict[str, Case] = {
 }
 
 ADVICE: dict[str, Case] = {
+    "recipe_opening": Case({}, "Откройте так же: в первые 3 с", SILENT_STILL),
+    "recipe_blocks": Case({}, "из 3 блоков после хука, по 2,5 с", {"shots": ONE_SHOT}),
+    "recipe_voice": Case({"transcript": TALK}, "около 152 слов в минуту (разговорный", {}),
+    "recipe_captions": Case({"captions": CAPTIONS}, "новая каждые 2,5 с, в среднем 2 слова", {}),
     "late_speech": Case({"speech_start_sec": 2.4}, "только на 2,4 с", {}),
     "no_text_hook": Case({"shots": NO_TEXT}, "текста на экране нет", {}),
     "long_shots": Case({"shots": ONE_SHOT}, "один план длиной 12 с", {}),
@@ -103,8 +110,20 @@ def test_every_rule_has_a_case() -> None:
     assert {r.id for r in rules("key")} == set(KEYS)
 
 
-def test_the_neutral_reel_needs_no_advice() -> None:
-    assert [r.id for r in rules("advice") if r(reel()) is not None] == []
+def test_the_neutral_reel_needs_no_fix() -> None:
+    fixes = [r for r in rules("advice") if not r.id.startswith("recipe_")]
+    assert [r.id for r in fixes if r(reel()) is not None] == []
+
+
+def test_how_to_film_a_similar_one_comes_first() -> None:
+    """The seed's practical advice: what to copy, before what to fix."""
+    from shared.analyzers.offline.report import recommendations
+
+    recs = recommendations(reel(speech_start_sec=2.4, captions=CAPTIONS, transcript=TALK))
+    categories = [r.category for r in recs]
+    assert categories[:3] == ["Как снять похожее"] * 3, categories  # blocks, voice, captions
+    assert categories[3:] == ["Хук"]  # the late start still gets its fix; no "all fine"
+    assert recommendations(reel(**SILENT_STILL))[0].category != "Как снять похожее"
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from shared.analyzers.offline.hook import judge
 from shared.analyzers.offline.looks import describe_ru
 from shared.analyzers.offline.rules import Finding, fired
+from shared.analyzers.offline.rules.recipe import CATEGORY as RECIPE
 from shared.analyzers.offline.text import language_name, num, of_shots, pct, quote, shots_word
 from shared.core.anatomy import hook_measured, timeline
 from shared.core.measurements import Measurements, Shot
@@ -114,9 +115,11 @@ def keys(m: Measurements) -> list[Key]:
 
 
 def recommendations(m: Measurements) -> list[Recommendation]:
+    """How to film a similar video (rules/recipe.py), then what to fix; when nothing
+    needs fixing, a line that says so with the figures."""
     found = [f for _, f in fired(m, "advice")]
-    if not found:
-        found = [_all_within_targets(m)]
+    if all(f.title == RECIPE for f in found):
+        found.append(_all_within_targets(m))
     return [Recommendation(category=f.title, text=f.text, at=_moment(f)) for f in found]
 
 

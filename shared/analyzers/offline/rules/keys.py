@@ -178,23 +178,29 @@ def number_promise(m: Measurements) -> Finding | None:
     return None
 
 
-@key_rule("call_to_action", about="ending")
-def call_to_action(m: Measurements) -> Finding | None:
+def ending_call(m: Measurements) -> tuple[str, float, float] | None:
+    """A call to action said or shown in the last END_WINDOW_SEC: (text, start, end)."""
     tail_start = max(0.0, m.duration_sec - END_WINDOW_SEC)
     words = m.transcript.words() if m.transcript else []
     said = [w for w in words if w.end >= tail_start]
     candidates = [(" ".join(w.text for w in said), said[0].start, said[-1].end)] if said else []
     candidates += [(s.text, s.start, s.end) for s in m.shots if s.text and s.end > tail_start]
-    for text, start, end in candidates:
-        if _CALL_TO_ACTION.search(text):
-            return Finding(
-                "Призыв к действию в финале",
-                f"В конце ролика {quote(text)} ({num(start)}–{num(end)} с): зритель знает, "
-                "что сделать дальше — подписка и сохранения растут.",
-                score=0.7,
-                at=(start, end),
-            )
-    return None
+    return next((c for c in candidates if _CALL_TO_ACTION.search(c[0])), None)
+
+
+@key_rule("call_to_action", about="ending")
+def call_to_action(m: Measurements) -> Finding | None:
+    found = ending_call(m)
+    if found is None:
+        return None
+    text, start, end = found
+    return Finding(
+        "Призыв к действию в финале",
+        f"В конце ролика {quote(text)} ({num(start)}–{num(end)} с): зритель знает, "
+        "что сделать дальше — подписка и сохранения растут.",
+        score=0.7,
+        at=(start, end),
+    )
 
 
 @key_rule("direct_address", about="address")
