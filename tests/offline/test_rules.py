@@ -41,7 +41,9 @@ QUESTION = transcript(
 )
 PLAIN = transcript([Word(0.3, 0.7, "Привет"), Word(0.8, 1.2, "всем")])
 SILENT_STILL = {"transcript": None, "shots": shots((0.0, 12.0, ""))}  # nothing to copy
-TALK = transcript([Word(0.3 + i * 0.4, 0.6 + i * 0.4, f"слово{i}") for i in range(20)])  # 20 in 7.9 s
+TALK = transcript(
+    [Word(0.3 + i * 0.4, 0.6 + i * 0.4, f"слово{i}") for i in range(20)]
+)  # 20 in 7.9 s
 CAPTIONS = [Caption(t, t + 2.0, "ошибка номер") for t in (0.0, 2.5, 5.0, 7.5)]
 ADDRESS = transcript([Word(0.3, 0.6, "Ты"), Word(0.7, 1.2, "снимаешь?"), Word(2.0, 2.4, "вам")])
 
