@@ -8,6 +8,7 @@ import math
 
 from shared.core.measurements import LOUDNESS_STEP_SEC, Caption, Measurements, Word
 from shared.core.schema import HOOK_WINDOW_SEC, HookMeasured, Span, TextSpan, Timeline
+from shared.core.words import join_words
 
 # Speech stretches closer than this merge into one on the timeline.
 SPEECH_GAP_SEC = 0.35
@@ -44,7 +45,7 @@ def hook_measured(m: Measurements, window: float = HOOK_WINDOW_SEC) -> HookMeasu
     curve = m.loudness_curve
     return HookMeasured(
         first_word_sec=_first_word(m, words),
-        words=" ".join(w.text for w in said),
+        words=join_words(w.text for w in said),
         on_screen_text=_window_text(m, window),
         first_cut_sec=round(m.first_cut_sec, 2) if m.first_cut_sec is not None else None,
         motion_first_sec=m.motion_first_sec,

@@ -18,6 +18,7 @@ from shared.analyzers.offline.rules.thresholds import (
 )
 from shared.analyzers.offline.text import num, of_shots, pct, plural, quote, shots_word
 from shared.core.measurements import Measurements
+from shared.core.words import join_words
 
 
 @key_rule("quick_voice", about="speech_start")
@@ -25,7 +26,7 @@ def quick_voice(m: Measurements) -> Finding | None:
     words = m.transcript.words() if m.transcript else []
     if m.speech_start_sec is None or not words or m.speech_start_sec > QUICK_SPEECH_START:
         return None
-    first = quote(" ".join(w.text for w in words[:6]))
+    first = quote(join_words(w.text for w in words[:6]))
     return Finding(
         "Голос с первой секунды",
         f"Речь начинается на {num(m.speech_start_sec)} с — зритель сразу слышит, "
@@ -143,7 +144,7 @@ def _first_words(m: Measurements, count: int = 8) -> tuple[str, float, float] | 
     if not words:
         return None
     first = words[:count]
-    return " ".join(w.text for w in first), first[0].start, first[-1].end
+    return join_words(w.text for w in first), first[0].start, first[-1].end
 
 
 @key_rule("question_opening", about="opening_words")
@@ -183,7 +184,7 @@ def ending_call(m: Measurements) -> tuple[str, float, float] | None:
     tail_start = max(0.0, m.duration_sec - END_WINDOW_SEC)
     words = m.transcript.words() if m.transcript else []
     said = [w for w in words if w.end >= tail_start]
-    candidates = [(" ".join(w.text for w in said), said[0].start, said[-1].end)] if said else []
+    candidates = [(join_words(w.text for w in said), said[0].start, said[-1].end)] if said else []
     candidates += [(s.text, s.start, s.end) for s in m.shots if s.text and s.end > tail_start]
     return next((c for c in candidates if _CALL_TO_ACTION.search(c[0])), None)
 

@@ -1,0 +1,21 @@
+"""Words back into text: Whisper splits "из-за" into "из" + "-за" and "don't" into
+"don" + "'t", and each word's text is stored stripped, so joining with spaces writes
+"из -за". A piece that continues its word is glued back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_GLUED_START = ("-", "'", "’", ",", ".", "!", "?", ":", ";", "…", ")", "»")
+
+
+def join_words(texts: Iterable[str]) -> str:
+    """The words as a phrase: spaces between words, none before a continuing piece."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        glued = out and (text.startswith(_GLUED_START) or out.endswith(("-", "«", "(")))
+        out += text if glued else (" " + text if out else text)
+    return out
