@@ -1,13 +1,20 @@
-"""On-screen text: Debian's `tesseract` CLI on one keyframe per shot.
+"""On-screen text: Tesseract in-process (tesserocr) on shot keyframes and later frames.
 
-Captions sit on anything (busy footage, boxes, outlines), so each keyframe is
-read as three panels side by side in a single tesseract run: the grey frame as
-is, a mask of its near-white pixels (light captions, drawn dark on white: the
-inversion light-on-dark text needs) and a mask of its near-black pixels (dark
-captions). The panel whose confident words carry the most letters wins. Words
-are kept only with a tesseract confidence (tsv output) and a share of letters
-that texture does not reach, lines only with enough real words; Latin
-look-alikes inside Cyrillic words are turned into Cyrillic and back.
+The traineddata (`rus`, `eng`) ship with the package in `shared/measure/assets`; no
+system tesseract, no TESSDATA_PREFIX. Engines are kept and reused (`_engine`): one
+engine is used by one thread at a time, and Tesseract releases the GIL while it reads.
+
+Captions sit on anything (busy footage, boxes, outlines), so each frame is read as
+three panels: the grey frame as is (page layout analysis), and two masks read as sparse
+text: near-white blobs ringed by darker pixels (white captions, outlined or on a dark
+box; drawn dark on white, the inversion light-on-dark text needs) and near-black blobs
+ringed by lighter ones (dark captions on a light box). The ring is what keeps footage
+out: a letter of an outlined caption is surrounded by its outline, a bright tuft of fur
+by more fur; texture left in a mask made the page layout call the caption region a
+picture (nothing read) or glued speckles onto words. The panel whose confident words
+carry the most letters wins. Words are kept only with a tesseract confidence and a share
+of letters (or as numbers: "-50%"), lines only with a real word; Latin look-alikes inside
+Cyrillic words are turned into Cyrillic and back.
 """
 
 from __future__ import annotations
@@ -15,31 +22,46 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import os
 import re
-import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from shared.measure import assets
 
 if TYPE_CHECKING:
     import numpy as np
 
 LANGUAGES = "rus+eng"
-TIMEOUT_SEC = 8.0  # per keyframe
-OCR_SHORT_SIDE = 540  # keyframes are scaled so their short side is this (at most 2.5x up)
+TRAINEDDATA = ("rus.traineddata", "eng.traineddata")  # shipped in shared/measure/assets
+TIMEOUT_SEC = 8.0  # per frame, all panels (Tesseract's own deadline: Recognize(timeout))
+OCR_SHORT_SIDE = 540  # frames are scaled so their short side is this (at most 2.5x up)
+OCR_MAX_LONG_SIDE = 1920  # ... and their long side at most this (bounds the work per frame)
 WHITE_LEVEL = 200  # luma at or above: "white" caption pixels
 BLACK_LEVEL = 50  # luma at or below: "black" caption pixels
-PANEL_GAP = 40
+RING_CONTRAST = 100  # a ring pixel this much darker than WHITE_LEVEL (lighter than BLACK_LEVEL)
+RING_SHARE = 0.6  # ... for at least this share of a blob's ring: a letter
 # Connected blobs of a mask bigger than this (share of the frame) are not letters.
 MAX_GLYPH_HEIGHT = 0.12
 MAX_GLYPH_WIDTH = 0.5
 MAX_GLYPH_AREA = 0.01
+MIN_GLYPH_PX = 7  # shorter blobs are too small to read (the likely-text gate)
+MIN_ROW_GLYPHS = 3  # letter-sized blobs side by side that make a likely line of text
+MAX_GATE_GLYPHS = 600
 
 MIN_WORD_CONF = 60.0
 MIN_LINE_CONF = 70.0
 MIN_LETTER_RATIO = 0.6
+MIN_LONE_SHORT_WORD_CONF = 90.0  # a line of one word of <= 3 letters needs this
 
+TSV_HEADER = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_NUMBER = re.compile(r"^[-+\u2212\u2013]?\d+(?:[.,:]\d+)*[%\u20bd$\u20ac]?[.,!?]?$")
 _CYR = re.compile(r"[\u0400-\u04FF]")
 _LAT = re.compile(r"[A-Za-z]")
 # Latin letters that look like Cyrillic ones (and back).
@@ -58,31 +80,67 @@ class OcrResult:
     timed_out: bool = False
 
 
+# ----- the engine -----------------------------------------------------------------------
+
+_idle: list[Any] = []  # initialised engines no thread is using
+_idle_lock = threading.Lock()
+
+
+def tessdata_dir() -> str:
+    """The traineddata folder the engine reads (the package's own assets)."""
+    return str(assets.ASSETS_DIR) + "/"
+
+
 @functools.cache
 def tesseract_version() -> str | None:
+    """The version of the Tesseract library tesserocr runs (None if it does not load)."""
     try:
-        proc = subprocess.run(
-            ["tesseract", "--version"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+        import tesserocr
+    except ImportError:
         return None
-    match = re.search(r"tesseract\s+v?([\d.]+)", proc.stdout + proc.stderr)
+    match = re.search(r"tesseract\s+v?([\d.]+)", tesserocr.tesseract_version())
     return match.group(1) if match else None
 
 
-@functools.cache
 def tesseract_languages() -> frozenset[str]:
+    """Languages whose traineddata the package ships."""
+    shipped = [name for name in TRAINEDDATA if (assets.ASSETS_DIR / name).is_file()]
+    return frozenset(name.removesuffix(".traineddata") for name in shipped)
+
+
+def _new_engine() -> Any:
+    import tesserocr
+
+    return tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=LANGUAGES)
+
+
+@contextmanager
+def _engine() -> Iterator[Any]:
+    """An engine for this thread alone while the block runs (made once, then reused)."""
+    with _idle_lock:
+        api = _idle.pop() if _idle else None
+    if api is None:
+        api = _new_engine()
     try:
-        proc = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    return frozenset(line.strip() for line in proc.stdout.splitlines()[1:] if line.strip())
+        yield api
+    finally:
+        with _idle_lock:
+            _idle.append(api)
 
 
+@functools.cache
 def available() -> bool:
-    return tesseract_version() is not None and {"rus", "eng"} <= tesseract_languages()
+    """True when tesserocr loads and an engine starts on the shipped rus+eng data."""
+    if tesseract_version() is None or {"rus", "eng"} - tesseract_languages():
+        return False
+    try:
+        with _engine():
+            return True
+    except RuntimeError:  # tesserocr: "Failed to init API"
+        return False
+
+
+# ----- text clean-up --------------------------------------------------------------------
 
 
 def fix_mixed_script(word: str) -> str:
@@ -124,50 +182,137 @@ def _letter_ratio(text: str) -> float:
     return sum(1 for c in chars if _LETTER.match(c) or c.isdigit()) / len(chars)
 
 
-def prepare(gray: np.ndarray) -> tuple[np.ndarray, list[str], int]:
-    """The three panels stacked top to bottom (captions run across, so stacking keeps
-    one panel's lines apart from the next); returns the canvas, the panel names and
-    the panel pitch in pixels."""
-    import numpy as np
-
-    h, w = gray.shape
-    light = _clean_mask(gray >= WHITE_LEVEL)
-    dark = _clean_mask(gray <= BLACK_LEVEL)
-    canvas = np.full((3 * h + 2 * PANEL_GAP, w), 255, np.uint8)
-    for i, panel in enumerate((gray, light, dark)):
-        y = i * (h + PANEL_GAP)
-        canvas[y : y + h, :] = panel
-    return canvas, ["frame", "light", "dark"], h + PANEL_GAP
+def _wordlike(word: str) -> bool:
+    return _letter_ratio(word) >= MIN_LETTER_RATIO or bool(_NUMBER.match(word))
 
 
-def _clean_mask(selected: np.ndarray) -> np.ndarray:
-    """Selected pixels drawn black on white, without blobs too big to be letters (solid
-    areas and boxes make tesseract's page layout call the whole region a picture)."""
+def _keep_line(words: list[str], confs: list[float]) -> tuple[list[str], list[float]] | None:
+    kept = [
+        (w, c) for w, c in zip(words, confs, strict=True) if c >= MIN_WORD_CONF and _wordlike(w)
+    ]
+    if not kept:
+        return None
+    text = " ".join(w for w, _ in kept)
+    mean = sum(c for _, c in kept) / len(kept)
+    letters = len(_LETTER.findall(text))
+    longest = max(len(_LETTER.findall(w)) for w, _ in kept)
+    if mean < MIN_LINE_CONF:
+        return None
+    # A real line has a real word: 3+ letters (or 2+ digits, e.g. "5" in "ТОП 5" rides along).
+    if longest < 3 and not any(sum(ch.isdigit() for ch in w) >= 2 for w, _ in kept):
+        return None
+    # One short word alone is what texture reads as ("ity", "wad"), unless very sure.
+    if len(kept) == 1 and letters <= 3 and mean < MIN_LONE_SHORT_WORD_CONF:
+        return None
+    return [w for w, _ in kept], [c for _, c in kept]
+
+
+# ----- panels ---------------------------------------------------------------------------
+
+
+def scale_for_ocr(width: int, height: int) -> tuple[int, int]:
+    """Size to read a frame at: short side OCR_SHORT_SIDE, never more than 2.5x up, long
+    side at most OCR_MAX_LONG_SIDE."""
+    short, long = min(width, height), max(width, height)
+    factor = min(2.5, OCR_SHORT_SIDE / short) if short else 1.0
+    if long * factor > OCR_MAX_LONG_SIDE:
+        factor = OCR_MAX_LONG_SIDE / long
+    return max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2)
+
+
+def _glyphs(selected: np.ndarray, gray: np.ndarray | None, light: bool) -> tuple[Any, Any, Any]:
+    """Connected blobs of `selected`: (labels, stats, keep per label). Blobs too big to be
+    letters are dropped (solid areas and boxes make the page layout call the region a
+    picture) and, given the frame, blobs whose ring (2 px out) is mostly not of the
+    opposite tone (RING_CONTRAST, RING_SHARE)."""
     import cv2
     import numpy as np
 
     h, w = selected.shape
     fg = selected.astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
-    too_big = (
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    keep = ~(
         (stats[:, cv2.CC_STAT_HEIGHT] > MAX_GLYPH_HEIGHT * h)
         | (stats[:, cv2.CC_STAT_WIDTH] > MAX_GLYPH_WIDTH * w)
         | (stats[:, cv2.CC_STAT_AREA] > MAX_GLYPH_AREA * h * w)
     )
-    too_big[0] = False  # background
-    keep = fg.astype(bool) & ~too_big[labels]
-    return np.where(keep, 0, 255).astype(np.uint8)
+    keep[0] = False  # background
+    if gray is not None and count > 1:
+        # Each pixel 2 px out of a blob (not touching it) votes for the blob next to it.
+        near = cv2.dilate(
+            labels.astype(np.float32), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+        )
+        ring = (cv2.dilate(fg, np.ones((3, 3), np.uint8)) == 0) & (near > 0)
+        owner = near[ring].astype(np.int64)
+        tone = gray[ring].astype(np.int16) * (-1 if light else 1)  # "other" tone is high
+        other = tone >= (RING_CONTRAST - WHITE_LEVEL if light else BLACK_LEVEL + RING_CONTRAST)
+        votes = np.bincount(owner, minlength=count)
+        agree = np.bincount(owner, weights=other.astype(np.float64), minlength=count)
+        keep &= agree >= RING_SHARE * np.maximum(votes, 1)
+    return labels, stats, keep
 
 
-def scale_for_ocr(width: int, height: int) -> tuple[int, int]:
-    """Size to read a frame at: short side OCR_SHORT_SIDE, never more than 2.5x up."""
-    short = min(width, height)
-    factor = min(2.5, OCR_SHORT_SIDE / short) if short else 1.0
-    return max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2)
+def _clean_mask(
+    selected: np.ndarray, gray: np.ndarray | None = None, light: bool = True
+) -> np.ndarray:
+    """Selected pixels drawn black on white, letter-like blobs only (see `_glyphs`)."""
+    import numpy as np
+
+    labels, _, keep = _glyphs(selected, gray, light)
+    return np.where(keep[labels], 0, 255).astype(np.uint8)
+
+
+def panels(gray: np.ndarray) -> list[tuple[str, np.ndarray, int]]:
+    """(name, image, page segmentation mode) of the panels a frame is read as: the masks
+    first (cheap and the usual winners), then the frame."""
+    from tesserocr import PSM
+
+    return [
+        ("light", _clean_mask(gray >= WHITE_LEVEL, gray, light=True), PSM.SPARSE_TEXT),
+        ("dark", _clean_mask(gray <= BLACK_LEVEL, gray, light=False), PSM.SPARSE_TEXT),
+        ("frame", gray, PSM.AUTO),
+    ]
+
+
+def likely_text(gray: np.ndarray) -> bool:
+    """A cheap look before reading a frame that may well have no text: a row of at least
+    MIN_ROW_GLYPHS ringed, letter-sized blobs of about one height, close side by side."""
+    for light in (True, False):
+        selected = gray >= WHITE_LEVEL if light else gray <= BLACK_LEVEL
+        _, stats, keep = _glyphs(selected, gray, light)
+        boxes = stats[keep][:, :4]  # x, y, w, h
+        boxes = boxes[boxes[:, 3] >= MIN_GLYPH_PX]
+        if _has_row(boxes.tolist()):
+            return True
+    return False
+
+
+def _has_row(boxes: list[list[int]]) -> bool:
+    if len(boxes) > MAX_GATE_GLYPHS:  # that many ringed blobs: just read the frame
+        return True
+    boxes.sort(key=lambda b: b[0])
+    for _, y, _, h in boxes:
+        middle = y + h / 2
+        row = [
+            b
+            for b in boxes
+            if abs(b[1] + b[3] / 2 - middle) <= 0.4 * h and 0.5 * h <= b[3] <= 2 * h
+        ]
+        run, end = 1, row[0][0] + row[0][2]
+        for bx, _, bw, _ in row[1:]:
+            run = run + 1 if bx - end <= 1.5 * h else 1
+            end = max(end, bx + bw)
+            if run >= MIN_ROW_GLYPHS:
+                return True
+    return False
+
+
+# ----- reading --------------------------------------------------------------------------
 
 
 def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Lines per panel: {"frame": [{"words": [...], "confs": [...], "top": y}], ...}."""
+    """Lines per panel of panels stacked `pitch` pixels apart (one panel: any pitch
+    taller than it): {"frame": [{"words": [...], "confs": [...], "top": y}], ...}."""
     lines: dict[tuple[int, str, str, str], dict[str, Any]] = {}
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
@@ -195,69 +340,58 @@ def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict[st
     return out
 
 
-def _keep_line(words: list[str], confs: list[float]) -> tuple[list[str], list[float]] | None:
-    kept = [
-        (w, c)
-        for w, c in zip(words, confs, strict=True)
-        if c >= MIN_WORD_CONF and _letter_ratio(w) >= MIN_LETTER_RATIO
-    ]
-    if not kept:
+def _best_of(name: str, lines: list[dict[str, Any]]) -> tuple[OcrResult, float] | None:
+    """The panel's kept lines in reading order, and their score (letters x confidence)."""
+    texts: list[str] = []
+    confs: list[float] = []
+    for line in sorted(lines, key=lambda ln: (ln["top"], ln["left"])):
+        kept = _keep_line(line["words"], line["confs"])
+        if kept is None:
+            continue
+        words, word_confs = kept
+        texts.append(normalize_line(words))
+        confs.extend(word_confs)
+    if not texts:
         return None
-    text = " ".join(w for w, _ in kept)
-    mean = sum(c for _, c in kept) / len(kept)
-    letters = len(_LETTER.findall(text))
-    longest = max(len(_LETTER.findall(w)) for w, _ in kept)
-    if mean < MIN_LINE_CONF or _letter_ratio(text) < MIN_LETTER_RATIO:
-        return None
-    # A real line has a real word: 3+ letters (or 2+ digits, e.g. "5" in "ТОП 5" rides along).
-    if longest < 3 and not any(sum(ch.isdigit() for ch in w) >= 2 for w, _ in kept):
-        return None
-    if letters < 3 and len(kept) == 1 and mean < 85:
-        return None
-    return [w for w, _ in kept], [c for _, c in kept]
+    text = " ".join(texts)
+    score = sum(
+        len(_LETTER.findall(w)) * c / 100 for w, c in zip(text.split(), confs, strict=False)
+    )
+    return OcrResult(text, round(sum(confs) / len(confs), 1), panel=name), score
 
 
 def read_text(gray: np.ndarray, timeout: float = TIMEOUT_SEC) -> OcrResult:
-    """The on-screen text of one greyscale keyframe ("" if none is confidently there)."""
-    import cv2
+    """The on-screen text of one greyscale frame ("" if none is confidently there).
+    Past `timeout` (all panels) what was read so far counts, with `timed_out` set."""
+    import numpy as np
 
-    canvas, names, pitch = prepare(gray)
-    ok, png = cv2.imencode(".png", canvas)
-    if not ok:
-        return OcrResult("", None)
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    try:
-        proc = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "3", "tsv"],
-            input=png.tobytes(),
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return OcrResult("", None, timed_out=True)
-    if proc.returncode != 0:
-        return OcrResult("", None)
-    panels = _parse_tsv(proc.stdout.decode("utf-8", "replace"), pitch, names)
+    deadline = time.monotonic() + timeout
     best: OcrResult | None = None
     best_score = 0.0
-    for name in names:
-        texts, confs = [], []
-        for line in sorted(panels[name], key=lambda ln: (ln["top"], ln["left"])):
-            kept = _keep_line(line["words"], line["confs"])
-            if kept is None:
+    timed_out = False
+    with _engine() as api:
+        for name, image, psm in panels(gray):
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if left_ms <= 0:
+                timed_out = True
+                break
+            image = np.ascontiguousarray(image, dtype=np.uint8)
+            height, width = image.shape
+            api.SetPageSegMode(psm)
+            api.SetImageBytes(image.tobytes(), width, height, 1, width)
+            api.SetSourceResolution(70)  # as the CLI assumed for a PNG without one
+            if not api.Recognize(left_ms):
+                timed_out = time.monotonic() >= deadline
                 continue
-            words, word_confs = kept
-            texts.append(normalize_line(words))
-            confs.extend(word_confs)
-        if not texts:
-            continue
-        text = " ".join(texts)
-        score = sum(
-            len(_LETTER.findall(w)) * c / 100 for w, c in zip(text.split(), confs, strict=False)
-        )
-        if score > best_score:
-            best_score = score
-            best = OcrResult(text, round(sum(confs) / len(confs), 1), panel=name)
-    return best or OcrResult("", None)
+            found = _parse_tsv(f"{TSV_HEADER}\n{api.GetTSVText(0)}", height + 1, [name])
+            read = _best_of(name, found[name])
+            if read is not None and read[1] > best_score:
+                best, best_score = read
+    result = best or OcrResult("", None)
+    result.timed_out = timed_out
+    return result
+
+
+def read_if_text(gray: np.ndarray) -> OcrResult | None:
+    """`read_text` if the frame looks like it has text (`likely_text`), else None."""
+    return read_text(gray) if likely_text(gray) else None

@@ -29,13 +29,6 @@ def _read(m) -> list[tuple[float, float, str]]:
     return [(c.start, c.end, c.text) for c in m.captions]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defects: a shot's later frames are OCR'd only when its keyframe has text, and "
-    "white black-outlined captions on busy footage are misread (here the keyframe, 5.52 s, "
-    "'ПОДПИШИСЬ', reads as empty, so nothing is read; ungated, 'SALE -50%' reads as 'SALE' "
-    "and 'ПОДПИШИСЬ' not at all)",
-)
 def test_every_caption_is_read_while_shown(real_clips, measured) -> None:
     clip = real_clips["captions"]
     m = measured(clip.path)
@@ -48,11 +41,6 @@ def test_every_caption_is_read_while_shown(real_clips, measured) -> None:
     assert not missed, f"missed {missed}; read {_read(m)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defects: as above, the shot's text lists only what its frames read, and with "
-    "the keyframe read as empty no other frame of the one shot is read",
-)
 def test_the_shot_lists_every_caption(real_clips, measured) -> None:
     clip = real_clips["captions"]
     m = measured(clip.path)

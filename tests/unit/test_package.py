@@ -73,3 +73,17 @@ def test_requirements_are_pinned_and_lean(packages):
     assert "google-genai" in names("analyze")
     for fn in ("upload_url", "status"):
         assert not names(fn) & {"google-genai", "av", "faster-whisper", "google-cloud-pubsub"}
+
+
+def test_only_analyze_ships_the_model_files(packages):
+    """The traineddata and the face model (megabytes) go only where they are read."""
+
+    def size(name: str) -> int:
+        return sum(p.stat().st_size for p in (packages[name] / "shared").rglob("*") if p.is_file())
+
+    assets = packages["analyze"] / "shared" / "measure" / "assets"
+    assert (assets / "rus.traineddata").is_file()
+    for name in set(FUNCTIONS) - {"analyze"}:
+        shipped = {p.name for p in (packages[name] / "shared" / "measure" / "assets").iterdir()}
+        assert shipped == {"__init__.py", "README.md", "SOURCES.tsv"}, (name, shipped)
+        assert size(name) < size("analyze") / 5
