@@ -59,6 +59,21 @@ class Caption:
     text: str
 
 
+# How the camera moves in a shot (measured by shared.measure.camera).
+CAMERA_MOVES = (
+    "static",
+    "pan_left",
+    "pan_right",
+    "tilt_up",
+    "tilt_down",
+    "zoom_in",
+    "zoom_out",
+    "handheld",
+)
+# Where on-screen text sits in a keyframe (shared.measure.textlines).
+TEXT_POSITIONS = ("top", "middle", "bottom")
+
+
 @dataclass
 class Shot:
     index: int
@@ -73,6 +88,16 @@ class Shot:
     dominant_color: str | None = None  # a colour key (see shared.analyzers.offline.looks)
     motion: float | None = None  # mean absolute luma change between sampled frames, 0..1
     ocr_confidence: float | None = None  # mean word confidence of `text`, 0..100
+    # The shot as a filmmaker sees it (None when not measured).
+    faces: int | None = None  # faces found in the keyframe
+    face_height: float | None = None  # the largest face's height / frame height, 0 if none
+    camera: str | None = None  # one of CAMERA_MOVES
+    camera_pan_x: float | None = None  # camera velocity, frame widths/s (+ = to the right)
+    camera_pan_y: float | None = None  # camera velocity, frame heights/s (+ = down)
+    camera_zoom: float | None = None  # log scale per second (+ = zooming in)
+    camera_shake: float | None = None  # rms jitter of the picture per ~0.2 s, share of frame
+    text_position: str | None = None  # where text-like lines sit: one of TEXT_POSITIONS
+    warmth: float | None = None  # mean CIELAB b* of the lit pixels (+ warm/yellow, - cold/blue)
 
     @property
     def duration(self) -> float:

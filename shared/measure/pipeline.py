@@ -188,6 +188,7 @@ class _Decoder:
             time_base=s.video.time_base or Fraction(1, 90000),
             start_pts=s.video.start_time or 0,
             ocr_size=ocr_mod.scale_for_ocr(width, height) if self.reader.enabled else None,
+            rotation_k=rotation_k,
             on_keyframe=self.reader,
             on_caption_frame=self.reader.caption_frame,
         )

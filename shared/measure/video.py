@@ -1,8 +1,9 @@
 """Shots from one pass over the decoded video frames.
 
 Every frame is scaled down once (short side `DETECT_SHORT_SIDE`) and fed to
-PySceneDetect's `AdaptiveDetector`; the same small frames give each shot's motion
-and its keyframe's colour facts. A few frames per shot are also kept at OCR size
+PySceneDetect's `AdaptiveDetector`; the same small frames give each shot's motion,
+its camera movement (`camera.py`) and its keyframe's look (`look.py`: colour facts,
+faces, where text sits). A few frames per shot are also kept at OCR size
 (grey), evenly spread over the shot with bounded memory: when a shot has more than
 `MAX_SAMPLES` samples every other one is dropped and the sampling interval doubles,
 so the frame nearest the middle of any shot is at hand when the shot closes.
@@ -15,8 +16,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from shared.core.measurements import Shot
+from shared.measure.camera import MotionTracker, Step
 from shared.measure.clock import FrameClock
-from shared.measure.visual import frame_facts
+from shared.measure.look import measure_look
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,6 +50,7 @@ class _OpenShot:
     interval: float = SAMPLE_INTERVAL_SEC
     next_sample_at: float = 0.0
     motion: list[tuple[float, float]] = field(default_factory=list)  # (time, diff)
+    steps: list[Step] = field(default_factory=list)  # camera motion between frames
 
 
 def caption_samples(samples: list[_Sample], key_time: float) -> list[_Sample]:
@@ -74,6 +77,8 @@ def even_size(width: int, height: int, short_side: int) -> tuple[int, int]:
 class ShotScanner:
     """Feed it decoded `av.VideoFrame`s in order; `finish()` returns the shots.
 
+    `rotation_k` is the stream's display rotation in quarter turns (frames are
+    decoded as stored; the look of a shot is measured upright).
     `on_keyframe(shot, gray_image)` is called as soon as a shot is closed, so
     OCR can start while decoding goes on; `on_caption_frame(shot, time, gray_image)`
     for more frames of a long shot, at least CAPTION_STEP_SEC apart, so captions that
@@ -89,6 +94,7 @@ class ShotScanner:
         time_base: Fraction,
         start_pts: int,
         ocr_size: tuple[int, int] | None,
+        rotation_k: int = 0,
         on_keyframe: Callable[[Shot, np.ndarray], None] | None = None,
         on_caption_frame: Callable[[Shot, float, np.ndarray], None] | None = None,
     ) -> None:
@@ -96,6 +102,8 @@ class ShotScanner:
 
         self.small_size = even_size(width, height, DETECT_SHORT_SIDE)
         self.ocr_size = ocr_size
+        self.rotation_k = rotation_k
+        self.tracker = MotionTracker()
         self.fps = fps or 25.0
         self.detector = AdaptiveDetector(min_scene_len=MIN_SHOT_SEC)
         self.on_keyframe = on_keyframe
@@ -124,6 +132,8 @@ class ShotScanner:
             if t <= FIRST_SECOND:
                 self._first_second.append(diff)
         self._prev_gray = gray
+        if (step := self.tracker.feed(t, gray)) is not None:
+            self._open.steps.append(step)
 
         micros = Timecode(pts=round(t * 1_000_000), time_base=_MICROSECOND)
         timecode = FrameTimecode(micros, fps=self.fps)
@@ -155,6 +165,8 @@ class ShotScanner:
         new = _OpenShot(start=cut)
         new.motion = [m for m in old.motion if m[0] > cut]
         old.motion = [m for m in old.motion if m[0] < cut]  # the cut frame's diff is the cut
+        new.steps = [s for s in old.steps if s.start >= cut]
+        old.steps = [s for s in old.steps if s.end < cut]  # a step across the cut is none
         old.samples = before
         for s in after:
             self._add_sample_to(new, s)
@@ -179,12 +191,13 @@ class ShotScanner:
             keyframe_time=round(key.time, 3) if key else round(middle, 3),
             motion=round(motion, 4) if motion is not None else None,
         )
-        if key is not None:
-            facts = frame_facts(key.small)
-            record.brightness = round(facts.brightness, 3)
-            record.contrast = round(facts.contrast, 3)
-            record.colorfulness = round(facts.colorfulness, 1)
-            record.dominant_color = facts.dominant_color
+        measure_look(
+            record,
+            key.small if key else None,
+            key.gray if key else None,
+            shot.steps,
+            self.rotation_k,
+        )
         self.shots.append(record)
         if key is not None and key.gray is not None and self.on_keyframe is not None:
             self.on_keyframe(record, key.gray)

@@ -1,4 +1,5 @@
-"""Measured facts of a frame: brightness, contrast, colourfulness, dominant colour, motion.
+"""Measured facts of a frame: brightness, contrast, colourfulness, dominant colour,
+the warmth of its light and where text-like lines sit.
 
 Everything works on small BGR/grey numpy arrays (the frames shot detection already
 decoded), so it costs next to nothing.
@@ -26,12 +27,18 @@ _HUES = (
 )
 
 
+WARMTH_MIN_L = 50  # 8-bit L (0..255) of the pixels whose colour tells the light's
+WARMTH_MAX_L = 245
+WARMTH_MIN_SHARE = 0.05
+
+
 @dataclass
 class FrameFacts:
     brightness: float  # mean luma 0..1
     contrast: float  # luma standard deviation 0..1
     colorfulness: float  # Hasler & Süsstrunk (2003)
     dominant_color: str  # a colour key (see shared.analyzers.offline.looks.COLOR_NAMES_RU)
+    warmth: float | None = None  # mean CIELAB b* of the lit pixels: + yellow/warm, - blue/cold
 
 
 def frame_facts(bgr: np.ndarray) -> FrameFacts:
@@ -50,7 +57,21 @@ def frame_facts(bgr: np.ndarray) -> FrameFacts:
         contrast=float(gray.std()),
         colorfulness=colorfulness,
         dominant_color=dominant_color(bgr),
+        warmth=warmth(bgr),
     )
+
+
+def warmth(bgr: np.ndarray) -> float | None:
+    """The colour of the light: the mean CIELAB b* (yellow + / blue -, about -128..127)
+    of the pixels that are neither near black (no light to judge) nor clipped white;
+    None for a frame that is all dark or all blown out."""
+    import cv2
+
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB).reshape(-1, 3)
+    lit = (lab[:, 0] >= WARMTH_MIN_L) & (lab[:, 0] <= WARMTH_MAX_L)
+    if lit.sum() < WARMTH_MIN_SHARE * len(lab):
+        return None
+    return float(lab[lit, 2].astype("float32").mean()) - 128.0
 
 
 def dominant_color(bgr: np.ndarray) -> str:

@@ -8,7 +8,7 @@ rules table (`rules/`); this module assembles the result around them.
 from __future__ import annotations
 
 from shared.analyzers.offline.hook import judge
-from shared.analyzers.offline.looks import describe_ru
+from shared.analyzers.offline.looks import describe_shot
 from shared.analyzers.offline.rules import Finding, fired
 from shared.analyzers.offline.rules.recipe import CATEGORY as RECIPE
 from shared.analyzers.offline.text import language_name, num, of_shots, pct, quote, shots_word
@@ -25,6 +25,7 @@ from shared.core.schema import (
     ScriptRow,
     format_range,
 )
+from shared.core.words import join_words
 
 ADAPTED_NEEDS_GEMINI = (
     "Сценарий под вашу тему пишет анализ через Gemini: офлайн-анализ измеряет видео, "
@@ -38,16 +39,13 @@ def _words_in(m: Measurements, shot: Shot) -> str:
     if m.transcript is None:
         return ""
     words = m.transcript.words_between(shot.start, shot.end)
-    return " ".join(w.text for w in words)
+    return join_words(w.text for w in words)
 
 
 def script_rows(m: Measurements) -> list[ScriptRow]:
     rows = []
     for shot in m.shots:
-        look = describe_ru(
-            shot.brightness, shot.colorfulness, shot.dominant_color, shot.motion, shot.contrast
-        )
-        visual = f"План {shot.index + 1}, {num(shot.duration)} с. {look}"
+        visual = describe_shot(shot, m.width, m.height)
         rows.append(
             ScriptRow(
                 time=format_range(shot.start, shot.end),

