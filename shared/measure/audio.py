@@ -164,18 +164,28 @@ class AudioCollector:
     """Feed decoded `av.AudioFrame`s; keeps 16 kHz mono for Whisper and measures loudness.
 
     `offset` is where the audio stream starts on the video's timeline (seconds):
-    the speech buffer is padded or trimmed so index 0 is the video's 0.
+    the speech buffer is padded or trimmed so index 0 is the video's 0. With
+    `speech=False` no speech is kept, with `loudness=False` none is measured (two
+    passes can then share the work: the speech is ready long before the loudness).
     """
 
-    def __init__(self, channels: int, offset: float = 0.0) -> None:
+    def __init__(
+        self, channels: int, offset: float = 0.0, *, speech: bool = True, loudness: bool = True
+    ) -> None:
         import av
 
         layout = "stereo" if channels >= 2 else "mono"
         self.channels = 2 if channels >= 2 else 1
-        self._speech_rs = av.AudioResampler(format="flt", layout="mono", rate=SPEECH_RATE)
-        self._loud_rs = av.AudioResampler(format="fltp", layout=layout, rate=LOUDNESS_RATE)
-        self.loudness = LoudnessMeter(LOUDNESS_RATE, self.channels)
-        self.true_peak = TruePeakMeter(self.channels)
+        self._speech_rs = (
+            av.AudioResampler(format="flt", layout="mono", rate=SPEECH_RATE) if speech else None
+        )
+        self._loud_rs = (
+            av.AudioResampler(format="fltp", layout=layout, rate=LOUDNESS_RATE)
+            if loudness
+            else None
+        )
+        self.loudness = LoudnessMeter(LOUDNESS_RATE, self.channels) if loudness else None
+        self.true_peak = TruePeakMeter(self.channels) if loudness else None
         self._speech: list[np.ndarray] = []
         self._speech_samples = 0
         self._offset_samples = round(offset * SPEECH_RATE)
@@ -183,12 +193,14 @@ class AudioCollector:
         self.capped = False  # True when speech past MAX_SPEECH_SEC was not kept
 
     def feed(self, frame: Any) -> None:  # av.AudioFrame, or None to flush
-        for out in self._speech_rs.resample(frame):
-            self._keep_speech(out.to_ndarray().reshape(-1))
-        for out in self._loud_rs.resample(frame):
-            block = out.to_ndarray()
-            self.loudness.feed(block)
-            self.true_peak.feed(block)
+        if self._speech_rs is not None:
+            for out in self._speech_rs.resample(frame):
+                self._keep_speech(out.to_ndarray().reshape(-1))
+        if self._loud_rs is not None and self.loudness and self.true_peak:
+            for out in self._loud_rs.resample(frame):
+                block = out.to_ndarray()
+                self.loudness.feed(block)
+                self.true_peak.feed(block)
         if frame is not None:
             self.frames += 1
 
@@ -215,6 +227,10 @@ class AudioCollector:
             speech = speech[-self._offset_samples :]
         return (
             speech.astype(np.float32, copy=False),
-            self.loudness.integrated(),
-            self.true_peak.dbtp(),
+            self.loudness.integrated() if self.loudness else None,
+            self.true_peak.dbtp() if self.true_peak else None,
         )
+
+    def curve(self, step_sec: float) -> list[float | None]:
+        """Momentary loudness every `step_sec` (empty when loudness is not measured)."""
+        return self.loudness.curve(step_sec) if self.loudness else []

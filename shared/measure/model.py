@@ -137,6 +137,30 @@ def cpu_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _load() -> WhisperModel:
+    from faster_whisper.vad import get_vad_model
+
+    from shared.measure.whisper import Whisper
+
+    model = Whisper(
+        str(ensure_model_dir()),
+        device="cpu",
+        compute_type="int8",
+        cpu_threads=whisper_threads(),
+        num_workers=1,
+    )
+    get_vad_model()  # Silero VAD's ONNX session: loaded with the model, not by the first job
+    return model
+
+
+def whisper_threads() -> int:
+    """CTranslate2's threads for one transcription: half the cores. Whisper runs beside
+    the video decoding and OCR (listen.py), so the cores are busy anyway; with 2 threads
+    on 2 cores its OpenMP workers spun waiting for CPU time (1.5-10 CPU s more a
+    minute of speech, measured) for no shorter analysis."""
+    return max(1, cpu_threads() // 2)
+
+
 def get_model() -> WhisperModel:
     """The process-wide model: loaded once, int8 on CPU."""
     global _model
@@ -144,15 +168,7 @@ def get_model() -> WhisperModel:
         return _model
     with _lock:
         if _model is None:
-            from faster_whisper import WhisperModel
-
-            _model = WhisperModel(
-                str(ensure_model_dir()),
-                device="cpu",
-                compute_type="int8",
-                cpu_threads=cpu_threads(),
-                num_workers=1,
-            )
+            _model = _load()
     return _model
 
 

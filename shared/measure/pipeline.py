@@ -1,8 +1,16 @@
-"""`measure()`: one demux pass decodes the video and the audio once each, then
-Whisper listens to the voiced stretches while tesseract reads the keyframes.
+"""`measure()`: the video and the sound are measured side by side. Two worker threads
+(listen.py) each decode the audio tracks: one to 16 kHz mono, then finds the voiced
+stretches and runs Whisper on them; one to 48 kHz for loudness and the true peak.
+Meanwhile the main thread decodes the video once, finds the shots and hands their
+keyframes to OCR's worker threads.
 
-    open streams -> decode (shots, keyframes to OCR, audio) -> listen (speech,
-    loudness) -> collect the OCR -> Measurements
+    open streams -> [thread: audio 16 kHz -> voice -> Whisper]
+                 -> [thread: audio 48 kHz -> loudness, true peak]
+                 -> decode video (shots, keyframes to OCR) -> wait for the threads
+                 -> collect the OCR -> Measurements
+
+Each stage's own busy time goes into a `timings.Timings` (pass one to see it; it is
+logged either way).
 
 Memory stays bounded whatever the file: frames are scaled down as they are
 decoded and dropped, a shot keeps at most a few OCR-size samples, loudness is
@@ -11,6 +19,7 @@ streamed, and only the 16 kHz mono speech track (64 KB a second, capped) is held
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -19,19 +28,17 @@ from typing import Any
 
 from shared.adapters import logs
 from shared.core.errors import ErrorCode, PermanentError
-from shared.core.measurements import (
-    LOUDNESS_STEP_SEC,
-    Caption,
-    Measurements,
-    Shot,
-    Transcript,
-)
+from shared.core.measurements import Caption, Measurements, Shot
 from shared.core.messages import Stage
 from shared.core.video import ProgressFn
+from shared.measure import memory
 from shared.measure import ocr as ocr_mod
+from shared.measure.convert import Converter
 from shared.measure.keyframes import KeyframeReader
+from shared.measure.listen import Heard, Listener
 from shared.measure.model import MODEL_NAME
-from shared.measure.tracks import AudioTracks, audio_candidates
+from shared.measure.timings import Timings, timed
+from shared.measure.tracks import audio_candidates
 
 MAX_DECODE_ERRORS = 50
 
@@ -40,7 +47,8 @@ def _noop(stage: str) -> None:
     pass
 
 
-def library_versions() -> dict[str, str]:
+@functools.cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
     from importlib import metadata
 
     versions: dict[str, str] = {}
@@ -63,7 +71,29 @@ def library_versions() -> dict[str, str]:
     from shared.measure.model import MODEL_SHA256
 
     versions["whisper-base"] = f"sha256:{MODEL_SHA256[:12]}"
-    return versions
+    return tuple(versions.items())
+
+
+def library_versions() -> dict[str, str]:
+    """The libraries that measured (looked up once a process)."""
+    return dict(_library_versions())
+
+
+def warm_up() -> None:
+    """What a worker loads once, before its first job: the Whisper and VAD models, an
+    OCR engine, the media and signal libraries (a second or so of imports)."""
+    import av  # noqa: F401
+    import cv2  # noqa: F401
+    import pyloudnorm  # noqa: F401
+    import scenedetect  # noqa: F401
+    import scipy.signal  # noqa: F401
+
+    from shared.measure.model import get_model
+
+    memory.configure()
+    get_model()
+    ocr_mod.available()
+    library_versions()
 
 
 def _open(path: Path) -> Any:
@@ -122,35 +152,29 @@ def _streams(container: Any, path: Path) -> _Streams:
     )
 
 
-def _audio_collector(streams: _Streams) -> AudioTracks | None:
-    if not streams.audio_tracks:
-        return None
-    return AudioTracks(streams.audio_tracks, streams.video)
-
-
 class _Decoder:
-    """One demux pass: video frames to the shot scanner (which hands closed shots'
-    keyframes to OCR), audio frames to the collector."""
+    """The video's demux pass: frames to the shot scanner (which hands closed shots'
+    keyframes to OCR)."""
 
-    def __init__(
-        self, streams: _Streams, collector: AudioTracks | None, with_ocr: bool, path: Path
-    ) -> None:
+    def __init__(self, streams: _Streams, with_ocr: bool, path: Path) -> None:
         self.streams = streams
-        self.collector = collector
         self.with_ocr = with_ocr
         self.path = path
         self.scanner: Any = None  # ShotScanner, made at the first frame
         self.reader: KeyframeReader | None = None
+        self.converter = Converter()  # one swscale context per conversion, not per frame
 
     def run(self, container: Any) -> None:
         import av
 
         s = self.streams
         decode_errors = 0
+        decoding, scanning = timed("decode"), timed("shots")
         try:
-            for packet in container.demux(s.video, *s.audio_tracks):
+            for packet in container.demux(s.video):
                 try:
-                    frames = packet.decode()
+                    with decoding:
+                        frames = packet.decode()
                 except av.error.FFmpegError as exc:
                     decode_errors += 1
                     if decode_errors > MAX_DECODE_ERRORS:
@@ -159,10 +183,8 @@ class _Decoder:
                         break
                     continue
                 for frame in frames:
-                    if packet.stream.type == "video":
+                    with scanning:
                         self._video(frame)
-                    elif self.collector is not None:
-                        self.collector.feed(packet.stream.index, frame)
         except av.error.FFmpegError as exc:
             s.warnings.append("read_error")
             logs.warning(f"stopped reading {self.path.name}: {exc}", stage="measure")
@@ -170,7 +192,7 @@ class _Decoder:
     def _video(self, frame: Any) -> None:
         if self.scanner is None:
             self._start(frame)
-        self.scanner.feed(frame)
+        self.scanner.feed(self.converter.wrap(frame))
 
     def _start(self, frame: Any) -> None:
         from shared.measure.video import ShotScanner
@@ -212,43 +234,23 @@ class _Decoder:
         return scanner.finish(duration), duration
 
 
-@dataclass
-class _Heard:
-    transcript: Transcript | None = None
-    regions: list[tuple[float, float]] = field(default_factory=list)
-    lufs: float | None = None
-    true_peak: float | None = None
-    has_audio: bool = False
-    curve: list[float | None] = field(default_factory=list)
-    stream: Any = None  # the audio track heard
-
-
-def _listen(
-    tracks: AudioTracks | None, duration: float, with_speech: bool, warnings: list[str]
-) -> _Heard:
-    """Loudness, voiced stretches and (if asked) the transcript of the collected audio."""
-    from shared.measure import speech as speech_mod
-
-    heard = _Heard()
-    if tracks is None:
-        return heard
-    heard.stream, collector, (audio16k, heard.lufs, heard.true_peak) = tracks.choose()
-    heard.has_audio = collector.frames > 0
-    heard.curve = collector.loudness.curve(LOUDNESS_STEP_SEC)
-    if collector.capped:
-        warnings.append("speech_capped")
-    if heard.has_audio:
-        heard.regions = speech_mod.voice_regions(audio16k)
-        if with_speech and heard.regions:
-            heard.transcript = speech_mod.transcribe(audio16k, heard.regions, duration)
-            words = heard.transcript.words() if heard.transcript else []
-            # Voiced stretches in which no word was heard (a cough, a hum) are not speech.
-            heard.regions = [
-                r
-                for r in heard.regions
-                if any(speech_mod.overlaps(w.start, w.end, r) for w in words)
-            ]
-    return heard
+def _read_text(
+    reader: KeyframeReader | None, shots: list[Shot], with_ocr: bool, warnings: list[str]
+) -> list[Caption]:
+    """Fill the shots' on-screen text from the OCR under way; the captions read."""
+    captions: list[Caption] = []
+    if reader is None:
+        return captions
+    with timed("ocr_wait"):
+        read = reader.collect(shots)
+        if reader.enabled:
+            captions = reader.captions(shots)
+            reader.finish()
+    if reader.enabled and read < len(shots):
+        warnings.append("ocr_capped")
+    if with_ocr and not reader.enabled:
+        warnings.append("ocr_unavailable")
+    return captions
 
 
 def measure(
@@ -257,42 +259,50 @@ def measure(
     *,
     with_ocr: bool = True,
     with_speech: bool = True,
+    timings: Timings | None = None,
 ) -> Measurements:
-    """Measure a video file: streams, shots, speech, loudness, on-screen text."""
+    """Measure a video file: streams, shots, speech, loudness, on-screen text.
+
+    Each stage's busy time goes into `timings` (a new one if None), logged at the end."""
+    memory.configure()  # before the measurement's threads exist
+    timings = timings or Timings()
+    try:
+        with timings.bound():
+            return _measure(Path(path), progress or _noop, with_ocr, with_speech)
+    finally:
+        timings.stop()
+        logs.debug("measure timings", stage="measure", timings=timings.summary())
+
+
+def _measure(path: Path, report: ProgressFn, with_ocr: bool, with_speech: bool) -> Measurements:
     from shared.measure import speech as speech_mod
 
-    report = progress or _noop
     report(Stage.MEASURING)
-    path = Path(path)
     container = _open(path)
     decoder: _Decoder | None = None
+    listener: Listener | None = None
     try:
         streams = _streams(container, path)
-        collector = _audio_collector(streams)
-        decoder = _Decoder(streams, collector, with_ocr, path)
+        if streams.audio_tracks:
+            listener = Listener(path, streams.duration, with_speech)
+        decoder = _Decoder(streams, with_ocr, path)
         decoder.run(container)
         shots, duration = decoder.shots()
 
         report(Stage.TRANSCRIBING)
-        heard = _listen(collector, duration, with_speech, streams.warnings)
-        streams.audio = heard.stream or streams.audio
+        heard = listener.result(duration) if listener is not None else Heard()
+        streams.warnings.extend(heard.warnings)
+        chosen = [t for t in streams.audio_tracks if t.index == heard.stream_index]
+        streams.audio = chosen[0] if chosen else streams.audio
         speech_stats = speech_mod.stats(heard.regions, duration)
 
         if with_ocr:
             report(Stage.READING_TEXT)
-        reader = decoder.reader
-        captions: list[Caption] = []
-        if reader is not None:
-            read = reader.collect(shots)
-            if reader.enabled:
-                captions = reader.captions(shots)
-                reader.finish()
-            if reader.enabled and read < len(shots):
-                streams.warnings.append("ocr_capped")
-            if with_ocr and not reader.enabled:
-                streams.warnings.append("ocr_unavailable")
+        captions = _read_text(decoder.reader, shots, with_ocr, streams.warnings)
 
         ctx, actx = streams.video.codec_context, streams.audio
+        with timed("versions"):
+            versions = library_versions()
         return Measurements(
             duration_sec=round(duration, 3),
             width=streams.width,
@@ -308,7 +318,7 @@ def measure(
             silent_tail_sec=speech_stats.silent_tail_sec,
             loudness_lufs=round(heard.lufs, 2) if heard.lufs is not None else None,
             true_peak_dbtp=round(heard.true_peak, 2) if heard.true_peak is not None else None,
-            versions=library_versions(),
+            versions=versions,
             speech_model=MODEL_NAME,
             loudness_curve=heard.curve,
             motion_first_sec=decoder.scanner.motion_first_sec,
@@ -316,6 +326,8 @@ def measure(
             warnings=streams.warnings,
         )
     finally:
+        if listener is not None:
+            listener.cancel()
         if decoder is not None and decoder.reader is not None:
             decoder.reader.close()
         container.close()

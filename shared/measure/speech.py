@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from shared.core.measurements import Segment, Transcript, Word
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
 
 RATE = 16000
@@ -35,6 +37,10 @@ TEMPERATURES = (0.0,)
 # when it is very unsure of its words whatever it thinks.
 NO_SPEECH_PROB = 0.6
 LOOP_COMPRESSION_RATIO = 2.4  # Whisper's own threshold for repetitive output
+COLLAPSED_WORD_SEC = 0.02  # a word shorter than one of Whisper's frames was not placed
+LOOP_COLLAPSED_SHARE = 0.5  # a loop: this share of a repetitive segment's words collapsed
+LOOP_MIN_WORDS = 8
+SHORT_CLIP_SEC = 10.0  # after a loop, clips this long at most (15 s still looped)
 VERY_LOW_LOGPROB = -1.5
 UNSURE_LOGPROB = -1.0  # Whisper's log_prob_threshold
 
@@ -76,14 +82,24 @@ def stats(regions: list[tuple[float, float]], duration: float) -> SpeechStats:
     )
 
 
-def _clips(regions: list[tuple[float, float]], duration: float) -> list[float]:
+def _clips(
+    regions: list[tuple[float, float]], duration: float, max_sec: float | None = None
+) -> list[float]:
+    """Whisper's clips: the voiced stretches widened by CLIP_PAD_SEC, merged across
+    pauses under CLIP_MERGE_GAP_SEC, and (with `max_sec`) not merged past that length;
+    clips that would overlap meet halfway."""
     merged: list[list[float]] = []
     for s, e in regions:
         s, e = max(0.0, s - CLIP_PAD_SEC), min(duration, e + CLIP_PAD_SEC)
+        if s >= e:
+            continue
         if merged and s - merged[-1][1] < CLIP_MERGE_GAP_SEC:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
+            if max_sec is None or e - merged[-1][0] <= max_sec:
+                merged[-1][1] = max(merged[-1][1], e)
+                continue
+            if s < merged[-1][1]:
+                s = merged[-1][1] = (s + merged[-1][1]) / 2
+        merged.append([s, e])
     return [round(t, 3) for pair in merged for t in pair]
 
 
@@ -186,17 +202,30 @@ def _heard(seg: Any, regions: list[tuple[float, float]]) -> Segment | None:
     return Segment(words[0].start, words[-1].end, text, words)
 
 
-def transcribe(
-    audio: np.ndarray, regions: list[tuple[float, float]], duration: float
-) -> Transcript | None:
-    """The transcript of the voiced stretches (None when nothing was voiced)."""
-    if not regions:
-        return None
+def _runaway(seg: Any) -> bool:
+    """Whisper looping ("right now, right now, …" to the end of its window, on a phrase
+    said over and over): repetitive text whose words the audio cannot hold, so most of
+    their timestamps collapse to nothing. (A phrase truly said over and over is
+    repetitive too, but its words keep their length.)"""
+    words = seg.words or []
+    collapsed = sum(1 for w in words if float(w.end) - float(w.start) < COLLAPSED_WORD_SEC)
+    return (
+        float(seg.compression_ratio) > LOOP_COMPRESSION_RATIO
+        and len(words) >= LOOP_MIN_WORDS
+        and collapsed >= LOOP_COLLAPSED_SHARE * len(words)
+    )
+
+
+def _decode(
+    audio: np.ndarray, clips: list[float], language: str | None, stop: Callable[[], bool] | None
+) -> tuple[list[Any], Any, float | None]:
+    """Whisper's segments of the clips, its info, and where it started looping (None:
+    it did not); decoding stops at the window that looped."""
     from shared.measure.model import get_model
 
-    model = get_model()
-    segments_iter, info = model.transcribe(
+    segments_iter, info = get_model().transcribe(
         audio,
+        language=language,
         beam_size=BEAM_SIZE,
         # One temperature: the fallback ladder (0.2 … 1.0) re-decodes every segment
         # whose compression ratio looks repetitive, and a reel's repeated phrases
@@ -205,11 +234,42 @@ def transcribe(
         word_timestamps=True,
         condition_on_previous_text=False,
         vad_filter=False,
-        clip_timestamps=_clips(regions, duration),
+        clip_timestamps=clips,
         hallucination_silence_threshold=2.0,
         no_speech_threshold=NO_SPEECH_PROB,
     )
-    segments = [kept for seg in segments_iter if (kept := _heard(seg, regions)) is not None]
+    segments: list[Any] = []
+    for seg in segments_iter:  # decoded lazily, a 30 s window at a time
+        if _runaway(seg):
+            return segments, info, float(seg.start)
+        segments.append(seg)
+        if stop is not None and stop():
+            break
+    return segments, info, None
+
+
+def transcribe(
+    audio: np.ndarray,
+    regions: list[tuple[float, float]],
+    duration: float,
+    stop: Callable[[], bool] | None = None,
+) -> Transcript | None:
+    """The transcript of the voiced stretches (None when nothing was voiced). `stop()`
+    is asked between segments: True ends the transcription early (measuring failed).
+
+    Voiced stretches closer than CLIP_MERGE_GAP_SEC are decoded as one clip, in 30 s
+    windows. When Whisper loops in a window, the rest (from where the loop began) is
+    decoded again in clips of at most SHORT_CLIP_SEC, too short to loop in."""
+    if not regions:
+        return None
+    raw, info, loop_at = _decode(audio, _clips(regions, duration), None, stop)
+    if loop_at is not None and not (stop is not None and stop()):
+        rest = [(max(s, loop_at), e) for s, e in regions if e > loop_at]
+        clips = _clips(rest, duration, SHORT_CLIP_SEC)
+        if clips:
+            more, _, _ = _decode(audio, clips, info.language, stop)
+            raw += more
+    segments = [kept for seg in raw if (kept := _heard(seg, regions)) is not None]
     text = " ".join(s.text for s in segments).strip()
     if not text:
         return None  # groans, music or noise: no transcript, no language

@@ -37,23 +37,23 @@ Finished = tuple["np.ndarray", float | None, float | None]  # speech, LUFS, dBTP
 
 
 class AudioTracks:
-    """One `AudioCollector` per candidate track; `choose()` keeps the loudest."""
+    """One `AudioCollector` per candidate track, keyed by stream index; `choose()` keeps
+    the loudest. It keeps no stream object: it outlives the container it was fed from."""
 
-    def __init__(self, tracks: list[Any], video: Any) -> None:
+    def __init__(
+        self, tracks: list[Any], video: Any, *, speech: bool = True, loudness: bool = True
+    ) -> None:
         from shared.measure.audio import AudioCollector
 
         v0 = _seconds(video.start_time, video.time_base)
-        self.tracks = {t.index: t for t in tracks}
         self.collectors: dict[int, AudioCollector] = {}
         for track in tracks:
             a0 = _seconds(track.start_time, track.time_base)
             offset = a0 - v0 if a0 is not None and v0 is not None else 0.0
             channels = track.codec_context.channels or 2
-            self.collectors[track.index] = AudioCollector(channels, offset=offset)
-
-    @property
-    def streams(self) -> list[Any]:
-        return list(self.tracks.values())
+            self.collectors[track.index] = AudioCollector(
+                channels, offset=offset, speech=speech, loudness=loudness
+            )
 
     @property
     def frames(self) -> int:
@@ -64,16 +64,16 @@ class AudioTracks:
         if collector is not None:
             collector.feed(frame)
 
-    def choose(self) -> tuple[Any, AudioCollector, Finished]:
-        """The track heard (the loudest candidate; the first on a tie), its collector
-        and what it collected."""
-        best: tuple[Any, AudioCollector, Finished] | None = None
+    def choose(self) -> tuple[int, AudioCollector, Finished]:
+        """The track heard (the loudest candidate; the first on a tie): its stream
+        index, its collector and what it collected."""
+        best: tuple[int, AudioCollector, Finished] | None = None
         best_key: tuple[bool, float] | None = None
         for index, collector in self.collectors.items():
             finished = collector.finish()
             lufs = finished[1]
             key = (collector.frames > 0, lufs if lufs is not None else -1e9)
             if best_key is None or key > best_key:
-                best, best_key = (self.tracks[index], collector, finished), key
+                best, best_key = (index, collector, finished), key
         assert best is not None
         return best

@@ -117,6 +117,7 @@ class Pipeline:
     measure: MeasureFn
     quotas: QuotaStore | None = None  # counts the Gemini tokens spent (the service's budget)
     frames: FramesFn | None = None  # storyboard frames from the video (None: no storyboard)
+    after_job: Callable[[], None] | None = None  # run when a claimed job ends (frees memory)
 
     def handle(self, event: FinalizeEvent) -> Outcome:
         s = self.settings
@@ -156,8 +157,12 @@ class Pipeline:
             return Outcome.BUSY
         assert doc is not None
         claim = Claim(self.store, job_id, token)
-        with self._heartbeat(claim):
-            return self._run(claim, event, doc)
+        try:
+            with self._heartbeat(claim):
+                return self._run(claim, event, doc)
+        finally:
+            if self.after_job is not None:
+                self.after_job()
 
     @contextmanager
     def _heartbeat(self, claim: Claim) -> Iterator[None]:

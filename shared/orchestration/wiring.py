@@ -55,7 +55,15 @@ def make_pipeline(settings: Settings) -> Pipeline:
         measure=measure,
         quotas=FirestoreQuotaStore(settings),
         frames=frames,
+        after_job=after_job,
     )
+
+
+def after_job() -> None:
+    """Give the job's memory back (`shared.measure.memory`): a warm worker's RSS stays flat."""
+    from shared.measure.memory import after_job as release
+
+    release()
 
 
 def frames(path: Path, times: list[float]) -> list[bytes | None]:
