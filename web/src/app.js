@@ -76,12 +76,16 @@ const STATE_LABELS = { SUCCESS: "готово", FAILURE: "ошибка", PROGRES
 // The user's jobs as Firestore lists them ("Мои разборы"); localStorage is the cache
 // that also keeps finished results readable after their job expired.
 let ownJobs = [];
+// Jobs this page gave up on (their upload failed): Firestore may still list them if
+// the history query raced the upload, but there is nothing to come back to.
+const abandoned = new Set();
 
 /** Local list and Firestore's merged by id, newest first. */
 function historyJobs() {
   const local = loadRecent();
   const byId = new Map(local.map((j) => [j.id, j]));
   for (const job of ownJobs) {
+    if (abandoned.has(job.id)) continue;
     const known = byId.get(job.id);
     byId.set(job.id, known ? { ...job, ...known, state: known.result ? known.state : job.state } : job);
   }
@@ -168,6 +172,7 @@ async function upload(file) {
     await current.upload.done;
   } catch (error) {
     forgetJob(job.job_id); // never uploaded: nothing to come back to
+    abandoned.add(job.job_id);
     if (current.jobId === job.job_id) {
       setJobInUrl(null);
       current.upload = null;
