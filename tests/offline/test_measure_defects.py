@@ -14,6 +14,7 @@ import pytest
 from devstack import media
 from shared.measure import measure
 from shared.measure import speech as speech_mod
+from shared.measure.vocalisation import is_vocalisation
 
 
 def _mux(out: Path, video_sec: float, tracks: list[str], default: int) -> Path:
@@ -51,14 +52,14 @@ def test_a_word_whose_span_covers_a_short_pause_is_kept() -> None:
     "word", ["Mmmmmmmmmmmm", "ммммм", "Hmm", "ааааа", "Ммм-м", "...", "uh", "MAMAMAMAMAMA"]
 )
 def test_vocalisations_are_not_words(word: str) -> None:
-    assert speech_mod.is_vocalisation(word)
+    assert is_vocalisation(word)
 
 
 @pytest.mark.parametrize(
     "word", ["мама", "папа", "Мы", "ok", "rice", "Привет", "вау", "A", "ааа-то", "Mississippi"]
 )
 def test_words_are_words(word: str) -> None:
-    assert not speech_mod.is_vocalisation(word)
+    assert not is_vocalisation(word)
 
 
 def test_a_hum_is_not_speech(tmp_path: Path) -> None:
@@ -87,7 +88,9 @@ def test_repeated_phrases_are_decoded_once(tmp_path: Path, monkeypatch: pytest.M
     clip = _mux(tmp_path / "repeat.mp4", 12.0, [str(voice)], 0)
     m = measure(clip)
     assert calls and all(c["temperature"] == (0.0,) for c in calls)
-    assert m.transcript is not None and m.transcript.text.lower().count("now") >= 8
+    assert m.transcript is not None
+    said = m.transcript.text.lower()  # espeak's "buy" is often heard as "bye"
+    assert said.count("buy") + said.count("bye") >= 8, said
 
 
 def test_captions_that_change_inside_one_shot_are_all_read(tmp_path: Path) -> None:
@@ -228,7 +231,8 @@ def test_a_repeated_phrase_takes_one_decoding_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Counted where the decoder runs (CTranslate2's generate): the temperature ladder
-    decoded the repetitive window 6-8 times, with sampling, for a worse text."""
+    decoded the repetitive window 6-8 times, with sampling, for a worse text. (Whether
+    each time the phrase is said is heard: tests/realmedia/test_real_repetition.py.)"""
     from shared.measure import model as model_mod
 
     real = model_mod.get_model()
@@ -248,8 +252,9 @@ def test_a_repeated_phrase_takes_one_decoding_pass(
     monkeypatch.setattr(real, "model", Counting(real.model))
     voice = media.tts(" ".join(["Buy now, buy now."] * 8), "en", tmp_path)
     m = measure(_mux(tmp_path / "repeat.mp4", 12.0, [str(voice)], 0))
-    assert passes == [0.0]  # one 30 s window, decoded once, by beam search
-    assert m.transcript is not None and m.transcript.text.lower().count("now") >= 8
+    # the 12 s once, then what Whisper skipped in clips of at most 10 s; no sampling
+    assert passes and len(passes) <= 3 and set(passes) == {0.0}, passes
+    assert m.transcript is not None
 
 
 # ----- packed B-frames (AVI from old cameras, DivX, Xvid) -------------------------------
