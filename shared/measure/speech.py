@@ -297,8 +297,11 @@ def _fill(
         segments += [kept for seg in more if (kept := _heard(seg, regions, taken)) is not None]
         segments.sort(key=lambda s: s.start)
         heard = [(float(w.start), float(w.end)) for seg in more for w in seg.words or []]
-        # decoded: nothing more to hear up to its last word (all of it, if none)
+        # the first clip decoded: nothing more to hear in it up to its last word (in
+        # none of it, if it had none); after all the clips only copies are left to find
         done = (clips[0], max((e for _, e in heard), default=clips[-1]))
+        if limit is None:
+            done = (clips[0], clips[0])
         missed = [
             piece
             for s, e in unheard(missed, heard)
