@@ -88,6 +88,19 @@ def analyze_log(stack: Stack, job_id: str) -> list[dict[str, Any]]:
     return lines
 
 
+def analyze_log_until(
+    stack: Stack, job_id: str, stage: str, timeout: float = 10.0
+) -> list[dict[str, Any]]:
+    """The job's log lines once the worker has logged `stage` (it goes on logging
+    after the result is visible: cleanup, then the event), or as they are at timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = analyze_log(stack, job_id)
+        if any(line.get("stage") == stage for line in lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
 def claims(stack: Stack, job_id: str) -> list[str]:
     return [
         line["message"].removeprefix("claim: ")

@@ -12,7 +12,7 @@ import pytest
 from devstack import media
 from shared.core.schema import AnalysisResult
 from tests.e2e.helpers import (
-    analyze_log,
+    analyze_log_until,
     claims,
     deleted,
     publish_finalize,
@@ -75,7 +75,8 @@ def test_video_reaches_success_via_status_and_listener(stack, media_dir, monkeyp
     assert claims(stack, job["job_id"]) == ["run"]
 
     # One structured log line per stage, in the shape Cloud Logging reads.
-    lines = [line for line in analyze_log(stack, job["job_id"]) if "job_id" in line]
+    logged = analyze_log_until(stack, job["job_id"], "event")
+    lines = [line for line in logged if "job_id" in line]
     assert all(line["severity"] == "INFO" and line["job_id"] == job["job_id"] for line in lines)
     timed = {line["stage"]: line["duration_ms"] for line in lines if "duration_ms" in line}
     assert {"download", "probe", "measure", "analyze"} <= set(timed)
