@@ -82,6 +82,13 @@ class FirestoreQuotaStore:
                     time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def refund(self, doc_ids: list[str]) -> None:
+        """One upload given back in each counter (never below zero: they were counted)."""
+        from google.cloud import firestore
+
+        for doc_id in doc_ids:
+            self._ref(doc_id).set({"count": firestore.Increment(-1)}, merge=True)
+
     def add_tokens(self, tokens_doc: str, tokens: int) -> None:
         from google.cloud import firestore
 

@@ -163,6 +163,17 @@ class GcsStorage:
         blob = self.client.bucket(self.settings.upload_bucket).blob(name)
         return str(blob.generate_signed_url(**kwargs))
 
+    def copy(self, source: str, destination: str) -> bool:
+        """Server-side copy (Cloud Storage rewrites it; no bytes pass through here)."""
+        from google.api_core.exceptions import NotFound
+
+        bucket = self.client.bucket(self.settings.upload_bucket)
+        try:
+            bucket.copy_blob(bucket.blob(source), bucket, destination)
+        except NotFound:
+            return False
+        return True
+
     def ensure_bucket(self) -> None:
         """Create the bucket if missing (local stack only)."""
         from google.api_core.exceptions import Conflict
@@ -178,4 +189,6 @@ def _info(blob: Any) -> ObjectInfo:
         generation=str(blob.generation),
         name=blob.name,
         updated=blob.updated,
+        crc32c=blob.crc32c,
+        md5_hash=blob.md5_hash,
     )

@@ -20,6 +20,12 @@ class Analyzer(Protocol):
     engine: str
 
     @property
+    def fingerprint(self) -> str:
+        """What, besides the video, decides the result (model, settings): part of the
+        result cache's key (shared.core.cache)."""
+        ...
+
+    @property
     def needs(self) -> MeasureRequest | None:
         """What to measure before `analyze` (None: nothing)."""
         ...

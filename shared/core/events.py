@@ -26,6 +26,8 @@ class FinalizeEvent:
     content_type: str | None
     message_id: str | None = None
     delivery_attempt: int | None = None
+    crc32c: str | None = None  # the object's checksums, from the notification's payload
+    md5_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def parse_pubsub_envelope(data: Any) -> FinalizeEvent | Ignored:
         else None,
         message_id=message.get("messageId") or message.get("message_id"),
         delivery_attempt=_int_or_none(attempt),
+        crc32c=_str_or_none(payload.get("crc32c")),
+        md5_hash=_str_or_none(payload.get("md5Hash")),
     )
 
 
@@ -76,6 +80,10 @@ def _decode_payload(raw: Any) -> dict[str, Any]:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _int_or_none(value: Any) -> int | None:

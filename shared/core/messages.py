@@ -43,6 +43,7 @@ class ErrorCode(StrEnum):
     AI_BAD_ANSWER = "ai_bad_answer"
     AI_UNAVAILABLE = "ai_unavailable"
     AI_REJECTED = "ai_rejected"
+    AI_MISCONFIGURED = "ai_misconfigured"  # our request or configuration, not the video
     ANALYSIS_FAILED = "analysis_failed"
     ANALYSIS_STALLED = "analysis_stalled"
 
@@ -75,8 +76,42 @@ ERRORS: dict[ErrorCode, str] = {
     ErrorCode.AI_BAD_ANSWER: "ИИ вернул некорректный ответ. Попробуйте ещё раз.",
     ErrorCode.AI_UNAVAILABLE: "Сервис ИИ сейчас перегружен или недоступен. Попробуйте ещё раз позже.",
     ErrorCode.AI_REJECTED: "Сервис ИИ не принял видео. Попробуйте пересохранить его в MP4.",
+    ErrorCode.AI_MISCONFIGURED: "Разбор ИИ сейчас недоступен: проблема на нашей стороне, видео загружать заново не нужно.",
     ErrorCode.ANALYSIS_FAILED: "Не удалось проанализировать видео. Попробуйте ещё раз.",
     ErrorCode.ANALYSIS_STALLED: "Анализ прервался и не завершился. Загрузите видео ещё раз.",
+}
+
+
+class Notice(StrEnum):
+    """What a finished result tells its reader about how it was made (`meta.notices`)."""
+
+    FROM_CACHE = "from_cache"
+    AI_MISCONFIGURED = "ai_misconfigured"
+    AI_UNAVAILABLE = "ai_unavailable"
+    AI_BLOCKED = "ai_blocked"
+    AI_BAD_ANSWER = "ai_bad_answer"
+    AI_TRUNCATED = "ai_truncated"
+    AI_REJECTED = "ai_rejected"
+
+
+_OFFLINE = "Ниже — автоматический разбор по измерениям видео: монтаж, речь, звук и текст в кадре."
+NOTICES: dict[Notice, str] = {
+    Notice.FROM_CACHE: "Это видео уже разбирали с теми же настройками: результат показан сразу, лимит видео на сегодня не списан.",
+    Notice.AI_MISCONFIGURED: f"Разбор ИИ сейчас недоступен — проблема на нашей стороне, видео загружать заново не нужно. {_OFFLINE}",
+    Notice.AI_UNAVAILABLE: f"Сервис ИИ сейчас перегружен. {_OFFLINE} Разбор ИИ можно получить, загрузив видео позже.",
+    Notice.AI_BLOCKED: f"ИИ отказался разбирать это видео (сработали фильтры безопасности). {_OFFLINE}",
+    Notice.AI_BAD_ANSWER: f"ИИ дважды вернул некорректный ответ. {_OFFLINE}",
+    Notice.AI_TRUNCATED: f"Ответ ИИ оборвался на середине. {_OFFLINE}",
+    Notice.AI_REJECTED: f"ИИ не смог прочитать это видео. {_OFFLINE} Для разбора ИИ пересохраните видео в MP4 и загрузите снова.",
+}
+# An AI failure that the offline analysis stands in for, and what the reader is told.
+FALLBACK_NOTICES: dict[ErrorCode, Notice] = {
+    ErrorCode.AI_MISCONFIGURED: Notice.AI_MISCONFIGURED,
+    ErrorCode.AI_UNAVAILABLE: Notice.AI_UNAVAILABLE,
+    ErrorCode.AI_BLOCKED: Notice.AI_BLOCKED,
+    ErrorCode.AI_BAD_ANSWER: Notice.AI_BAD_ANSWER,
+    ErrorCode.AI_TRUNCATED: Notice.AI_TRUNCATED,
+    ErrorCode.AI_REJECTED: Notice.AI_REJECTED,
 }
 
 
@@ -158,7 +193,8 @@ def stage_message(stage: Stage | str) -> str:
 
 def _check() -> None:
     """Every code and stage has its text, every stage but FAILED its progress."""
-    missing = [c for c in ErrorCode if c not in ERRORS] + [s for s in Stage if s not in STAGES]
+    missing: list[object] = [c for c in ErrorCode if c not in ERRORS]
+    missing += [s for s in Stage if s not in STAGES] + [n for n in Notice if n not in NOTICES]
     missing += [s for s in Stage if s is not Stage.FAILED and s not in STAGE_PROGRESS]
     if missing:
         raise RuntimeError(f"messages missing for: {missing}")

@@ -31,6 +31,8 @@ class ObjectInfo:
     generation: str
     name: str = ""
     updated: datetime | None = None
+    crc32c: str | None = None  # base64, as Cloud Storage reports it
+    md5_hash: str | None = None  # base64; absent for composite objects
 
 
 class JobStore(Protocol):
@@ -90,6 +92,10 @@ class Storage(Protocol):
         """A V4 signed GET URL for one object, valid `ttl_sec`."""
         ...
 
+    def copy(self, source: str, destination: str) -> bool:
+        """Copy an object inside the bucket, server-side; False if the source is gone."""
+        ...
+
 
 class Notifier(Protocol):
     """Sends an object-finalize notification again (the sweep's restart)."""
@@ -112,3 +118,17 @@ class QuotaStore(Protocol):
         ...
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None: ...
+
+    def refund(self, doc_ids: list[str]) -> None:
+        """Give back one upload counted in each of these counters (a cached result)."""
+        ...
+
+
+class ResultCache(Protocol):
+    """Which job holds the result of an analysis key (shared.core.cache)."""
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, key: str, entry: dict[str, Any]) -> None: ...
+
+    def delete(self, key: str) -> None: ...

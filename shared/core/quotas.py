@@ -67,6 +67,14 @@ def service_doc_id(now: datetime) -> str:
     return f"{day_of(now)}:service"
 
 
+def refund_doc_ids(uid: str | None, created_at: datetime) -> list[str]:
+    """The counters to give an upload back to when its result came from the cache:
+    the user's and the service's of the day the upload was counted. The per-address
+    counter stays counted (an abuse guard; the job does not keep the address's hash)."""
+    day = day_of(created_at)
+    return ([f"{day}:user:{uid}"] if uid else []) + [f"{day}:service"]
+
+
 ERROR_OF_SCOPE = {
     Scope.USER: ErrorCode.QUOTA_USER,
     Scope.IP: ErrorCode.QUOTA_IP,

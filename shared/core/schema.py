@@ -164,9 +164,18 @@ class Usage(_Model):
     parts: dict[str, int] = Field(default_factory=dict)
 
 
+class NoticeItem(_Model):
+    """A line the reader sees above the result (shared.core.messages.NOTICES)."""
+
+    code: str
+    message: str
+
+
 class Meta(_Model):
     engine: Literal["gemini", "offline"]
-    model: str | None = None
+    model: str | None = None  # the model asked (Gemini): the configured one or a fallback
+    model_served: str | None = None  # the model that answered (the response's modelVersion)
+    models_tried: list[str] = Field(default_factory=list)  # misconfigured before `model`
     versions: dict[str, str] = Field(default_factory=dict)
     duration_sec: float | None = None
     language: str | None = Field(None, description="Detected language of the speech.")
@@ -175,6 +184,7 @@ class Meta(_Model):
     usage: Usage | None = None
     aligned_to_cuts: bool = False
     measurements: dict[str, Any] | None = None
+    notices: list[NoticeItem] = Field(default_factory=list)
 
 
 class AnalysisResult(AiAnswer):

@@ -55,14 +55,34 @@ class Settings(BaseSettings):
     analyzer: Literal["auto", "gemini", "offline"] = "auto"
     gemini_api_key: str | None = None
     gemini_base_url: str | None = None
-    gemini_model: str = "gemini-2.5-flash"
+    # Models: shared/analyzers/gemini/models.py says why these and where it was read.
+    gemini_model: str = Field("gemini-3.8-flash", pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    gemini_fallback_models: str = Field(
+        "gemini-3.7-flash,gemini-3.5-flash-lite",
+        description="Tried in order, once each, when the model before is misconfigured.",
+    )
+    gemini_api_version: Literal["v1beta", "v1alpha", "v1"] = Field(
+        "v1beta", description="Developer API version (clips and per-part resolution: v1beta)."
+    )
+    gemini_thinking_level: Literal["minimal", "low", "medium", "high"] | None = "low"
     gemini_media_resolution: Literal["low", "medium", "high"] | None = None
+    gemini_hook_media_resolution: Literal["low", "medium", "high"] | None = "high"
     gemini_fps: float | None = Field(None, gt=0, le=24)
     gemini_timeout_sec: int = 300
     gemini_retries: int = 4
+    gemini_quota_wait_sec: float = Field(
+        30, ge=0, description="Longest 429 RetryInfo delay waited in-process (longer: redelivery)."
+    )
+    gemini_file_source: Literal["auto", "register", "upload"] = Field(
+        "auto",
+        description="API key: register the Cloud Storage object (no re-upload) or upload it; "
+        "auto registers on Google Cloud and uploads with the storage emulator.",
+    )
     gemini_align_to_cuts: bool = True
     google_genai_use_vertexai: bool = False
-    google_cloud_location: str = "us-central1"
+    google_cloud_location: str = "global"
+    result_cache: bool = Field(True, description="Same bytes, settings, topic: stored result.")
+    cache_collection: str = "result_cache"
 
     # Users and quotas (per UTC day): checked before any URL is signed.
     quota_user_daily: int = Field(10, ge=0, description="Videos a day per user.")
@@ -105,6 +125,12 @@ class Settings(BaseSettings):
     @property
     def allowed_origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.frontend_url.split(",") if o.strip()]
+
+    @property
+    def gemini_models(self) -> list[str]:
+        """The configured model, then the fallbacks, each once."""
+        names = [self.gemini_model, *self.gemini_fallback_models.split(",")]
+        return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
     @property
     def uses_gemini(self) -> bool:

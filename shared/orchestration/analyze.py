@@ -1,6 +1,7 @@
 """What the analyze function does with one finalize notification.
 
-    claim -> size check -> download -> probe -> measure -> analyze -> validate -> write -> delete
+    claim -> size check -> cached result? -> download -> probe -> measure -> analyze
+          -> validate -> write -> (remember) -> delete
 
 Which analyzer runs and how measuring is done come from the wiring
 (`shared.orchestration.wiring`); this module only depends on the Protocols in
@@ -8,8 +9,10 @@ Which analyzer runs and how measuring is done come from the wiring
 
 Permanent problems end the job in FAILURE (acknowledged); transient ones give
 the claim back and raise TransientError so Pub/Sub delivers again, until the
-job has used `max_attempts`, when it fails with a clear message. The video is
-deleted whenever the job ends, whichever way.
+job has used `max_attempts`, when it fails with a clear message. An AI failure that is
+ours or Gemini's (shared.orchestration.run) ends in the offline analysis with a notice,
+never in FAILURE. The same bytes analysed the same way take the stored result
+(shared.orchestration.reuse). The video is deleted whenever the job ends, whichever way.
 """
 
 from __future__ import annotations
@@ -34,14 +37,17 @@ from shared.analyzers.base import Analyzer
 from shared.core import jobs
 from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.events import FinalizeEvent
-from shared.core.measurements import Measurements
 from shared.core.messages import Stage, error_message
-from shared.core.ports import JobStore, QuotaStore, Storage
+from shared.core.ports import JobStore, QuotaStore, ResultCache, Storage
 from shared.core.quotas import service_doc_id
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
-from shared.core.video import MeasureFn, ProgressFn, VideoInfo
+from shared.core.video import MeasureFn, VideoInfo
+from shared.orchestration.reuse import Reuse
+from shared.orchestration.run import run_analysis
 from shared.orchestration.storyboard import FramesFn, write_storyboard
+
+__all__ = ["Outcome", "Pipeline", "remove_stale_workdirs", "run_analysis"]
 
 # A job's download folder: /tmp/reels-work-<pid>-<random>. A folder whose process is
 # gone was left by a worker that was killed; the next worker removes it at start.
@@ -118,6 +124,14 @@ class Pipeline:
     quotas: QuotaStore | None = None  # counts the Gemini tokens spent (the service's budget)
     frames: FramesFn | None = None  # storyboard frames from the video (None: no storyboard)
     after_job: Callable[[], None] | None = None  # run when a claimed job ends (frees memory)
+    fallback_factory: Callable[[Settings], Analyzer] | None = None  # stands in for the AI
+    cache: ResultCache | None = None  # results of analyses already made (None: no cache)
+
+    @property
+    def reuse(self) -> Reuse | None:
+        if self.cache is None or not self.settings.result_cache:
+            return None
+        return Reuse(self.settings, self.cache, self.store, self.storage, self.quotas)
 
     def handle(self, event: FinalizeEvent) -> Outcome:
         s = self.settings
@@ -200,13 +214,19 @@ class Pipeline:
 
         workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
         try:
-            result = self._analyze(event, doc, workdir, progress)
-            if not claim.succeed(result.model_dump(mode="json")):
-                return self._lost_claim(claim.job_id, event)
-            logs.info("job succeeded", stage="done", engine=result.meta.engine)
-            self._count_tokens(result)
-            self._delete(event)
-            return Outcome.SUCCESS
+            with logs.timed("check"):
+                self._check_size(event)
+            analyzer = self.analyzer_factory(self.settings)
+            reuse = self.reuse
+            key = reuse.key(event, doc, analyzer) if reuse else None
+            cached = reuse.lookup(key, claim.job_id) if reuse and key else None
+            if reuse and cached is not None:
+                return self._finish(claim, event, cached, doc, cached=True)
+            result = self._analyze(event, doc, workdir, progress, analyzer)
+            outcome = self._finish(claim, event, result, doc, cached=False)
+            if reuse and key and outcome is Outcome.SUCCESS:
+                reuse.remember(key, claim.job_id, result.model_dump(mode="json"), doc)
+            return outcome
         except PermanentError as exc:
             return self._fail(claim, event, exc.code, exc.user_message, str(exc))
         except TransientError as exc:
@@ -217,29 +237,52 @@ class Pipeline:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
+    def _finish(
+        self,
+        claim: Claim,
+        event: FinalizeEvent,
+        result: AnalysisResult,
+        doc: dict[str, Any],
+        *,
+        cached: bool,
+    ) -> Outcome:
+        """Write the result; count its tokens (a cached one: give the upload back)."""
+        if not claim.succeed(result.model_dump(mode="json")):
+            return self._lost_claim(claim.job_id, event)
+        logs.info("job succeeded", stage="done", engine=result.meta.engine, cached=cached)
+        reuse = self.reuse
+        if cached and reuse is not None:
+            reuse.refund(doc)
+        else:
+            self._count_tokens(result)
+        self._delete(event)
+        return Outcome.SUCCESS
+
     def _analyze(
         self,
         event: FinalizeEvent,
         doc: dict[str, Any],
         workdir: Path,
         progress: Callable[[str], None],
+        analyzer: Analyzer,
     ) -> AnalysisResult:
-        """check -> download -> probe -> measure -> analyze -> validate."""
-        with logs.timed("check"):
-            self._check_size(event)
+        """download -> probe -> measure -> analyze (or the stand-in) -> validate."""
         progress(Stage.DOWNLOADING)
         path = workdir / "video"
         with logs.timed("download"):
             self.storage.download(event.name, event.generation, path)
         progress(Stage.PROBING)
         info = self._probe(event, doc, path)
+        fallback = self.fallback_factory(self.settings) if self.fallback_factory else None
         result = run_analysis(
-            self.analyzer_factory(self.settings),
+            analyzer,
             info,
             measure=self.measure,
             language=doc.get("language") or "ru",
             progress=progress,
             topic=doc.get("topic") or None,
+            fallback=fallback if fallback and fallback.engine != analyzer.engine else None,
+            last_attempt=int(doc.get("attempts", 0)) >= self.settings.max_attempts,
         )
         if self.frames is None:
             return result
@@ -349,39 +392,3 @@ class Pipeline:
         if doc is None or doc.get("state") in jobs.TERMINAL:
             self._delete(event)
         return Outcome.IGNORED
-
-
-def run_analysis(
-    analyzer: Analyzer,
-    info: VideoInfo,
-    *,
-    measure: MeasureFn,
-    language: str,
-    progress: ProgressFn,
-    topic: str | None = None,
-) -> AnalysisResult:
-    """measure (what the analyzer asked for) -> analyze -> validate."""
-    measurements = _measure(analyzer, info, measure, progress)
-    with logs.timed("analyze", engine=analyzer.engine):
-        result = analyzer.analyze(
-            info, measurements, language=language, progress=progress, topic=topic
-        )
-    return AnalysisResult.model_validate(result.model_dump(mode="json"))
-
-
-def _measure(
-    analyzer: Analyzer, info: VideoInfo, measure: MeasureFn, progress: ProgressFn
-) -> Measurements | None:
-    """What the analyzer asked to be measured; None when it asked for nothing, or
-    when measuring failed and the analyzer can do without."""
-    request = analyzer.needs
-    if request is None:
-        return None
-    try:
-        with logs.timed("measure", speech=request.speech, ocr=request.ocr):
-            return measure(info.path, progress, request)
-    except Exception as exc:
-        if request.required:
-            raise
-        logs.warning(f"measuring failed, analysing without it: {exc!r}", stage="measure")
-        return None

@@ -30,6 +30,13 @@ def make_analyzer(settings: Settings) -> Analyzer:
     return OfflineAnalyzer()
 
 
+def make_fallback(settings: Settings) -> Analyzer:
+    """What stands in when the AI gives no result: the offline analyzer."""
+    from shared.analyzers.offline import OfflineAnalyzer
+
+    return OfflineAnalyzer()
+
+
 def measure(path: Path, progress: ProgressFn, request: MeasureRequest) -> Measurements:
     """The measurement step (`shared.measure`), imported on first use."""
     from shared.measure import measure as run
@@ -40,6 +47,7 @@ def measure(path: Path, progress: ProgressFn, request: MeasureRequest) -> Measur
 def make_pipeline(settings: Settings) -> Pipeline:
     """The analyze function's pipeline on Firestore and Cloud Storage."""
     from shared.adapters import logs
+    from shared.adapters.firestore_cache import FirestoreResultCache
     from shared.adapters.firestore_jobs import FirestoreJobStore
     from shared.adapters.firestore_quotas import FirestoreQuotaStore
     from shared.adapters.storage import GcsStorage
@@ -56,6 +64,8 @@ def make_pipeline(settings: Settings) -> Pipeline:
         quotas=FirestoreQuotaStore(settings),
         frames=frames,
         after_job=after_job,
+        fallback_factory=make_fallback if settings.uses_gemini else None,
+        cache=FirestoreResultCache(settings),
     )
 
 

@@ -4,6 +4,8 @@ tests of the orchestration. The real adapters are exercised in tests/integration
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +91,7 @@ class MemoryStorage:
     blobs: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # what put() wrote
     downloads: int = 0
     deleted: list[tuple[str, str | None]] = field(default_factory=list)
+    copies: list[tuple[str, str]] = field(default_factory=list)
 
     def signed_upload(
         self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
@@ -102,7 +105,13 @@ class MemoryStorage:
             return None
         size = self.source.stat().st_size if self.source else 0
         updated = self.uploaded.get(name, datetime.now(UTC))
-        return ObjectInfo(size, "video/mp4", current, name=name, updated=updated)
+        data = self.blobs[name][0] if name in self.blobs else b""
+        if not data and self.source and not name.startswith("results/"):
+            data = self.source.read_bytes()
+        md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+        return ObjectInfo(
+            size, "video/mp4", current, name=name, updated=updated, crc32c=None, md5_hash=md5
+        )
 
     def download(self, name: str, generation: str | None, dest: Path) -> None:
         self.downloads += 1
@@ -122,6 +131,13 @@ class MemoryStorage:
 
     def signed_get(self, name: str, ttl_sec: int) -> str:
         return f"memory://{name}?ttl={ttl_sec}"
+
+    def copy(self, source: str, destination: str) -> bool:
+        if source not in self.blobs:
+            return False
+        self.put(destination, *self.blobs[source])
+        self.copies.append((source, destination))
+        return True
 
     def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
         found = [self.info(n) for n in sorted(self.objects) if n.startswith(prefix)]
@@ -147,3 +163,23 @@ class MemoryQuotas:
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None:
         self.tokens[tokens_doc] = self.tokens.get(tokens_doc, 0) + tokens
+
+    def refund(self, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            self.counts[doc_id] = self.counts.get(doc_id, 0) - 1
+
+
+@dataclass
+class MemoryCache:
+    """`shared.core.ports.ResultCache` on a dict."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return dict(self.entries[key]) if key in self.entries else None
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        self.entries[key] = dict(entry)
+
+    def delete(self, key: str) -> None:
+        self.entries.pop(key, None)

@@ -48,3 +48,17 @@ def video(video_file: Path) -> VideoInfo:
 def server() -> Iterator[FakeGemini]:
     with FakeGemini() as fake:
         yield fake
+
+
+@pytest.fixture(autouse=True)
+def _fresh_model_checks() -> Iterator[None]:
+    """Each test checks its models anew (the analyzer caches models.get per instance)."""
+    import sys
+
+    status = sys.modules.get("shared.analyzers.gemini.status")
+    if status is not None:
+        status.forget_checks()
+    yield
+    status = sys.modules.get("shared.analyzers.gemini.status")
+    if status is not None:
+        status.forget_checks()

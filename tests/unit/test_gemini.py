@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from google.oauth2.credentials import Credentials
 
 from devstack.emulators import free_port
 from shared.analyzers.gemini.align import align_to_shots, parse_time_range
@@ -45,16 +46,28 @@ def settings_for(server: FakeGemini, **overrides: Any) -> Settings:
         "gemini_retries": 2,
         "gemini_timeout_sec": 20,
         # explicit, so a developer's environment or .env cannot change the tests
-        "gemini_model": "gemini-2.5-flash",
+        "gemini_model": "gemini-3.8-flash",
+        "gemini_fallback_models": "",
+        "gemini_api_version": "v1beta",
+        "gemini_thinking_level": "low",
         "gemini_fps": None,
         "gemini_media_resolution": None,
+        "gemini_hook_media_resolution": "high",
+        "gemini_file_source": "upload",
         "google_genai_use_vertexai": False,
     }
-    return Settings(**{**values, **overrides})
+    return Settings(**{**values, **overrides, "_env_file": None})
+
+
+def oauth(scopes: list[str]) -> Credentials:
+    """Google credentials with a fixed token naming its scopes (the stand-in reads them)."""
+    return Credentials(token="fake-oauth:" + ",".join(scopes))
 
 
 def analyzer_for(server: FakeGemini, **overrides: Any) -> GeminiAnalyzer:
-    return GeminiAnalyzer(settings_for(server, **overrides), retry_delay_sec=0.01)
+    return GeminiAnalyzer(
+        settings_for(server, **overrides), retry_delay_sec=0.01, credentials=oauth
+    )
 
 
 def run(
@@ -109,7 +122,8 @@ def test_success_streams_the_file_and_references_it(server: FakeGemini, video: V
     assert [r.visual for r in result.script] == [r["visual"] for r in answer["script"]]
     meta = result.meta
     assert meta.engine == "gemini"
-    assert meta.model == "gemini-2.5-flash"
+    assert meta.model == meta.model_served == "gemini-3.8-flash"
+    assert meta.models_tried == []
     assert meta.language == "en"
     assert meta.output_language == "ru"
     assert meta.duration_sec == 2.0
@@ -141,6 +155,9 @@ def test_success_streams_the_file_and_references_it(server: FakeGemini, video: V
     assert body["generationConfig"]["responseMimeType"] == "application/json"
 
     assert_uploaded_file_deleted(server)
+    # Nothing the real API would refuse or call deprecated, on the version that has it.
+    assert not server.rejections() and not server.deprecations()
+    assert {r.api_version for r in server.requests if r.api_version} == {"v1beta"}
 
 
 def test_polls_until_the_file_is_active(server: FakeGemini, video: VideoInfo) -> None:
@@ -180,21 +197,35 @@ def test_fps_media_resolution_and_model_reach_the_request(
     server: FakeGemini, video: VideoInfo
 ) -> None:
     analyzer = analyzer_for(
-        server, gemini_fps=2.5, gemini_media_resolution="low", gemini_model="gemini-2.5-pro"
+        server, gemini_fps=2.5, gemini_media_resolution="low", gemini_model="gemini-3.7-flash"
     )
     result, _ = run(analyzer, video)
     request = server.requests_to("generate")[0]
-    assert request.path.endswith("/models/gemini-2.5-pro:generateContent")
-    assert request.json["contents"][0]["parts"][0]["videoMetadata"] == {"fps": 2.5}
-    assert request.json["generationConfig"]["mediaResolution"] == "MEDIA_RESOLUTION_LOW"
-    assert result.meta.model == "gemini-2.5-pro"
-
-
-def test_defaults_send_no_fps_or_media_resolution(server: FakeGemini, video: VideoInfo) -> None:
-    run(analyzer_for(server), video)
-    request = server.requests_to("generate")[0]
-    assert "videoMetadata" not in request.json["contents"][0]["parts"][0]
+    assert request.path == "/v1beta/models/gemini-3.7-flash:generateContent"
+    whole, hook, _prompt = request.json["contents"][0]["parts"]
+    assert whole["videoMetadata"] == {"fps": 2.5}
+    # Gemini 3: each part its own resolution (a global one would also be the hook's,
+    # and countTokens ignores it).
+    assert whole["mediaResolution"] == {"level": "MEDIA_RESOLUTION_LOW"}
+    assert hook["mediaResolution"] == {"level": "MEDIA_RESOLUTION_HIGH"}
     assert "mediaResolution" not in request.json["generationConfig"]
+    assert result.meta.model == "gemini-3.7-flash"
+    assert not server.rejections()
+
+
+def test_defaults_send_the_family_options_and_nothing_deprecated(
+    server: FakeGemini, video: VideoInfo
+) -> None:
+    run(analyzer_for(server), video)
+    body = server.requests_to("generate")[0].json
+    whole = body["contents"][0]["parts"][0]
+    assert "videoMetadata" not in whole and "mediaResolution" not in whole  # 70 tokens a frame
+    config = body["generationConfig"]
+    thinking = config["thinkingConfig"]
+    assert (thinking.get("thinking_level") or thinking.get("thinkingLevel")) == "LOW"
+    assert not {"thinking_budget", "thinkingBudget"} & set(thinking)
+    assert not {"temperature", "topP", "topK", "mediaResolution"} & set(config)
+    assert not server.deprecations()
 
 
 # ---------------------------------------------------------------- retries and errors
@@ -226,20 +257,27 @@ def test_500_on_upload_start_is_retried_then_transient(
     assert not server.requests_to("generate")
 
 
-def test_400_is_permanent_and_not_retried(server: FakeGemini, video: VideoInfo) -> None:
+def test_a_400_about_our_request_is_a_misconfiguration_not_the_video(
+    server: FakeGemini, video: VideoInfo
+) -> None:
     server.push("generate", error_reply(400, "Request contains an invalid argument."))
     with pytest.raises(PermanentError) as caught:
         run(analyzer_for(server), video)
-    assert caught.value.code == "ai_rejected"
+    assert caught.value.code == "ai_misconfigured"  # not "re-save your video as MP4"
+    assert "gemini-3.8-flash" in caught.value.detail and "v1beta" in caught.value.detail
     assert len(server.requests_to("generate")) == 1
     assert_uploaded_file_deleted(server)
 
 
 def test_a_wrong_api_key_is_not_blamed_on_the_video(server: FakeGemini, video: VideoInfo) -> None:
     with pytest.raises(PermanentError) as caught:
-        run(analyzer_for(server, gemini_api_key="wrong"), video)
-    assert caught.value.code == "ai_unavailable"
+        run(
+            analyzer_for(server, gemini_api_key="wrong", gemini_fallback_models="gemini-3.7-flash"),
+            video,
+        )
+    assert caught.value.code == "ai_misconfigured"
     assert "API key" in caught.value.detail
+    assert not server.requests_to("generate")  # no other model can help a bad key
 
 
 @pytest.mark.parametrize(
@@ -300,6 +338,7 @@ def test_unreachable_service_is_transient(video: VideoInfo) -> None:
         gemini_base_url=f"http://127.0.0.1:{free_port()}/",
         gemini_align_to_cuts=False,
         gemini_retries=1,
+        _env_file=None,
     )
     with pytest.raises(TransientError) as caught:
         GeminiAnalyzer(settings, retry_delay_sec=0.01).analyze(
@@ -324,9 +363,13 @@ def test_vertex_ai_needs_a_gcs_uri(video: VideoInfo) -> None:
         google_genai_use_vertexai=True,
         gemini_base_url="http://127.0.0.1:9/",
         gemini_align_to_cuts=False,
+        gemini_retries=0,
+        _env_file=None,
     )
     with pytest.raises(PermanentError) as caught:
-        GeminiAnalyzer(settings).analyze(video, None, language="ru", progress=lambda _: None)
+        GeminiAnalyzer(settings, credentials=oauth).analyze(
+            video, None, language="ru", progress=lambda _: None
+        )
     assert caught.value.code == "analysis_failed"
 
 

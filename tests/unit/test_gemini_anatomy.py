@@ -6,6 +6,7 @@ evidence moments, and a script for the user's own topic."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,10 +18,10 @@ from shared.core.errors import PermanentError
 from shared.core.schema import ALTERNATIVES_COUNT, HOOK_TYPES, HOOK_WINDOW_SEC, HookMeasured
 from tests.fakes.gemini_server import (
     AUDIO_TOKENS_PER_SEC,
-    TOKENS_PER_FRAME,
     FakeGemini,
     answer_reply,
     error_reply,
+    frame_tokens,
     sample_answer,
 )
 from tests.unit.test_gemini import analyzer_for, generate_body, measured, run
@@ -67,36 +68,45 @@ def test_the_first_seconds_go_again_as_a_second_part_of_the_same_file(
     assert not _offset(_meta(whole), "start") and not _offset(_meta(whole), "end")
     assert _meta(whole).get("fps") == fps
     meta = _meta(hook)
-    assert _offset(meta, "start") == "0s" and _offset(meta, "end") == f"{HOOK_WINDOW_SEC:g}s"
+    # The first HOOK_WINDOW_SEC, or the whole clip when it is shorter (never past its end).
+    end = min(HOOK_WINDOW_SEC, video.duration_sec)
+    assert _offset(meta, "start") == "0s" and _offset(meta, "end") == f"{end:g}s"
     assert float(meta["fps"]) == HOOK_FPS
     assert "Второй видеофрагмент" in prompt["text"]
 
 
-def test_token_counts_per_part_show_the_hook_is_cheap(server, video) -> None:
+def test_token_counts_per_part_follow_the_family_and_each_part_s_resolution(server, video) -> None:
     result, _ = run(analyzer_for(server), video)
     usage = result.meta.usage
     assert usage is not None
     parts = usage.parts
     assert set(parts) == {"video", "hook", "prompt"}
-    # Counted by the server from each part's clip and fps, as sent.
-    seconds = server.video_sec
-    assert parts["video"] == round(seconds * (TOKENS_PER_FRAME + AUDIO_TOKENS_PER_SEC))
-    assert parts["hook"] == round(
-        HOOK_WINDOW_SEC * (HOOK_FPS * TOKENS_PER_FRAME + AUDIO_TOKENS_PER_SEC)
-    )
+    # Counted by the server from each part's clip, fps and resolution, as sent: the whole
+    # video at Gemini 3's default 70 tokens a frame, the hook at HIGH (280).
+    seconds = video.duration_sec
+    frame = frame_tokens("gemini-3.8-flash")
+    assert parts["video"] == round(seconds * (frame + AUDIO_TOKENS_PER_SEC))
+    hook_sec = min(HOOK_WINDOW_SEC, seconds)
+    high = frame_tokens("gemini-3.8-flash", "MEDIA_RESOLUTION_HIGH")
+    assert high == 4 * frame
+    assert parts["hook"] == round(hook_sec * (HOOK_FPS * high + AUDIO_TOKENS_PER_SEC))
     counted = [r.json["contents"][0]["parts"] for r in server.requests_to("count_tokens")]
     assert [len(p) for p in counted] == [1, 1, 1]  # one part a request
     assert float(_meta(counted[1][0])["fps"]) == HOOK_FPS
-    assert _offset(_meta(counted[1][0]), "end") == f"{HOOK_WINDOW_SEC:g}s"
+    assert counted[1][0]["mediaResolution"] == {"level": "MEDIA_RESOLUTION_HIGH"}
     assert not _meta(counted[0][0])
 
 
-def test_on_a_reel_of_a_minute_the_hook_part_is_a_small_share(video) -> None:
+def test_on_a_reel_of_a_minute_the_hook_costs_less_than_the_video(video) -> None:
+    minute = replace(video, duration_sec=60.0)
     with FakeGemini(video_sec=60.0) as server:
-        result, _ = run(analyzer_for(server), video)
+        result, _ = run(analyzer_for(server), minute)
     assert result.meta.usage is not None
     parts = result.meta.usage.parts
-    assert parts["hook"] / parts["video"] < 0.3  # not +100 % for sending the video twice
+    assert parts["hook"] < parts["video"]
+    # The whole video again at the hook's fps and resolution would cost 20 times more.
+    high = frame_tokens("gemini-3.8-flash", "MEDIA_RESOLUTION_HIGH")
+    assert parts["hook"] * 19 < 60 * (HOOK_FPS * high + AUDIO_TOKENS_PER_SEC)
 
 
 def test_tokens_not_counted_do_not_fail_the_analysis(server, video) -> None:

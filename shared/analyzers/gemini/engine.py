@@ -1,56 +1,53 @@
 """The Gemini analyzer: the transport, through `google-genai`.
 
     [measured shots + timed speech, from the measurement step]   (GEMINI_ALIGN_TO_CUTS)
-    -> video by reference: Files API upload, wait until ACTIVE   (Vertex AI: gs:// URI)
-    -> generateContent(video, prompt) with a JSON response_schema       (answer.py)
-    -> finish reason checked -> JSON parsed and validated               (answer.py)
-    -> script rows aligned to the measured shots                        (align.py, result.py)
-    -> uploaded file deleted
+    -> models alive? models.get once per instance, cached         (status.py)
+    -> the video by reference: registered from the bucket, or
+       uploaded (local), or its gs:// URI (Vertex AI)             (files.py)
+    -> for each model, configured first, then the fallbacks:
+         generateContent(video, hook clip, prompt) with the family's
+         options and a JSON response_schema                       (models.py, request.py)
+         misconfigured (404, 403, 400 about our request)? next model, once each
+    -> finish reason checked -> JSON parsed and validated         (answer.py)
+    -> script rows aligned to the measured shots                  (align.py, result.py)
+    -> the Gemini file deleted (upload or registration)
 
-The video is never read into memory: the Files API upload streams it from
-disk. Errors end up as PermanentError / TransientError with the codes in
-shared.core.messages (the client itself retries 408/429/5xx first).
+Errors end up as PermanentError / TransientError with the codes in
+shared.core.messages (failures.py); the client retries 408/5xx itself, a 429 waits
+for the delay its RetryInfo names.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from google import genai
 from google.auth import exceptions as auth_exceptions
 from google.genai import errors, types
 
 from shared.adapters import logs
-from shared.analyzers.gemini.answer import (
-    GeminiAnswer,
-    add_usage,
-    answer_text,
-    parse_answer,
-    response_schema,
-)
+from shared.analyzers.gemini import files, request, status
+from shared.analyzers.gemini.answer import GeminiAnswer, add_usage, answer_text, parse_answer
+from shared.analyzers.gemini.failures import RETRIED_BY_CLIENT, Misconfigured, classify, retry_delay
+from shared.analyzers.gemini.models import Plan, plan
 from shared.analyzers.gemini.prompt import build_prompt
 from shared.analyzers.gemini.result import build_result
-from shared.core.errors import ErrorCode, JobError, PermanentError, TransientError
+from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
-from shared.core.schema import HOOK_WINDOW_SEC, AnalysisResult, Usage
+from shared.core.schema import AnalysisResult, Usage
 from shared.core.settings import Settings
 from shared.core.video import MeasureRequest, ProgressFn, VideoInfo
 
-RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504]
-MEDIA_RESOLUTIONS = {
-    "low": types.MediaResolution.MEDIA_RESOLUTION_LOW,
-    "medium": types.MediaResolution.MEDIA_RESOLUTION_MEDIUM,
-    "high": types.MediaResolution.MEDIA_RESOLUTION_HIGH,
-}
-# An answer that is not valid JSON (or not the schema) gets one more try: with
-# a response_schema that is a rare sampling accident, a second sample usually
-# is fine, and the uploaded video is reused, so it costs one more call — far
-# cheaper than a failed job the user must upload again. Filtered and truncated
-# answers are not retried: the same video and prompt would end the same way.
+HOOK_FPS = request.HOOK_FPS
+# An answer that is not valid JSON (or not the schema, or Gemini 3's MALFORMED_RESPONSE)
+# gets one more try: a second sample usually is fine and the file is reused. Filtered
+# and truncated answers are not retried: the same video and prompt end the same way.
 GENERATE_ATTEMPTS = 2
-DELETE_TIMEOUT_MS = 10_000
 # Counting tokens is an aid for the bill: one try each, never a backoff before the analysis.
 COUNT_CONFIG = types.CountTokensConfig(
     http_options=types.HttpOptions(timeout=10_000, retry_options=types.HttpRetryOptions(attempts=1))
@@ -58,9 +55,7 @@ COUNT_CONFIG = types.CountTokensConfig(
 # Gemini reads on-screen text itself: it needs shots and timed speech, no OCR, and
 # runs without them when measuring fails.
 MEASURE_FOR_ALIGNMENT = MeasureRequest(speech=True, ocr=False, required=False)
-# The hook part: the first HOOK_WINDOW_SEC of the same file at this many frames a second.
-HOOK_FPS = 5.0
-PART_NAMES = ("video", "hook", "prompt")
+T = TypeVar("T")
 
 
 def _network_errors() -> tuple[type[BaseException], ...]:
@@ -79,31 +74,57 @@ def _network_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
-NETWORK_ERRORS = _network_errors()
 # Worth another delivery: the network failed, or the answer was not an HTTP answer.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    *NETWORK_ERRORS,
+    *_network_errors(),
     errors.UnknownApiResponseError,
 )
-
-
-# ---------------------------------------------------------------- the analyzer
 
 
 class GeminiAnalyzer:
     engine = "gemini"
 
-    def __init__(self, settings: Settings, *, retry_delay_sec: float = 1.0) -> None:
-        """`retry_delay_sec` is the client's first backoff on 408/429/5xx (doubling,
-        with jitter)."""
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry_delay_sec: float = 1.0,
+        credentials: files.CredentialsFactory = files.default_credentials,
+    ) -> None:
+        """`retry_delay_sec` is the client's first backoff on 408/5xx (doubling, with
+        jitter); `credentials(scopes)` gives Google credentials (Vertex AI, registration)."""
         self.settings = settings
         self._retry_delay_sec = retry_delay_sec
+        self._credentials = credentials
         self._client: genai.Client | None = None
 
     @property
     def needs(self) -> MeasureRequest | None:
         """Shots and timed speech to align the script to, unless switched off."""
         return MEASURE_FOR_ALIGNMENT if self.settings.gemini_align_to_cuts else None
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two analyses of the same bytes differ (the result cache's key)."""
+        s = self.settings
+        return json.dumps(
+            [
+                s.gemini_models,
+                s.gemini_api_version,
+                s.gemini_thinking_level,
+                s.gemini_media_resolution,
+                s.gemini_hook_media_resolution,
+                s.gemini_fps,
+                s.gemini_align_to_cuts,
+                s.google_genai_use_vertexai,
+            ]
+        )
+
+    @property
+    def api_version(self) -> str:
+        if self.settings.google_genai_use_vertexai:
+            return "v1" if self.settings.gemini_api_version == "v1" else "v1beta1"
+        return self.settings.gemini_api_version
 
     # -- the client
 
@@ -112,13 +133,14 @@ class GeminiAnalyzer:
             s = self.settings
             http_options = types.HttpOptions(
                 base_url=s.gemini_base_url or None,
+                api_version=self.api_version,
                 timeout=s.gemini_timeout_sec * 1000,
                 retry_options=types.HttpRetryOptions(
                     attempts=s.gemini_retries + 1,  # the first call plus the retries
                     initial_delay=self._retry_delay_sec,
                     max_delay=max(self._retry_delay_sec, 30.0),
                     jitter=self._retry_delay_sec,
-                    http_status_codes=RETRY_STATUS_CODES,
+                    http_status_codes=RETRIED_BY_CLIENT,
                 ),
             )
             try:
@@ -127,12 +149,15 @@ class GeminiAnalyzer:
                         vertexai=True,
                         project=s.google_cloud_project,
                         location=s.google_cloud_location,
+                        credentials=self._credentials(
+                            ["https://www.googleapis.com/auth/cloud-platform"]
+                        ),
                         http_options=http_options,
                     )
                 else:
                     self._client = genai.Client(api_key=s.gemini_api_key, http_options=http_options)
-            except ValueError as exc:  # no API key / project
-                raise PermanentError(ErrorCode.AI_UNAVAILABLE, f"Gemini client: {exc}") from exc
+            except Exception as exc:  # no API key / project / credentials: ours to fix
+                raise Misconfigured(f"Gemini client: {exc!r}", other_model=False) from exc
         return self._client
 
     # -- the analysis
@@ -154,71 +179,131 @@ class GeminiAnalyzer:
             topic=topic,
         )
         client = self.client()
-        uploaded: types.File | None = None
+        tried: list[str] = []
+        ref: files.VideoRef | None = None
         try:
-            if self.settings.google_genai_use_vertexai:
-                file_uri, mime_type = self._gcs_uri(video), video.content_type
-            else:
-                progress(Stage.UPLOADING_AI)
-                with logs.timed("gemini_upload", size=video.size):
-                    uploaded = client.files.upload(
-                        file=video.path,
-                        config=types.UploadFileConfig(
-                            mime_type=video.content_type, display_name=video.path.name
-                        ),
+            models = self._alive_models(client, tried)
+            ref = self._reference(client, video, progress)
+            for model in models:
+                try:
+                    answer, usage, served = self._ask(
+                        client, model, ref, video, prompt, progress, topic
                     )
-                    uploaded = self._wait_until_active(client, uploaded)
-                file_uri, mime_type = uploaded.uri or "", uploaded.mime_type or video.content_type
-            parts = [
-                self._video_part(file_uri, mime_type),
-                self._hook_part(file_uri, mime_type),
-                types.Part(text=prompt),
-            ]
-            answer, usage, model_version = self._generate(client, parts, progress, topic)
-        except errors.APIError as exc:
-            raise _api_error(exc) from exc
+                except Misconfigured as exc:
+                    tried.append(model)
+                    if not exc.other_model or model == models[-1]:
+                        raise
+                    logs.warning(f"trying the next Gemini model after {model}", stage="gemini")
+                    continue
+                return self._result(
+                    answer, usage, model, served, tried, video, language, measurements
+                )
+            raise Misconfigured(f"no Gemini model left to try (tried {tried})")
         except TRANSIENT_ERRORS as exc:
             raise TransientError(ErrorCode.AI_UNAVAILABLE, f"Gemini: {exc!r}") from exc
         finally:
-            if uploaded is not None:
-                self._delete(client, uploaded)
-        versions = {"google-genai": genai.__version__}
-        if model_version:
-            versions["gemini"] = model_version
-        return build_result(
-            answer,
-            usage=usage,
-            model=self.settings.gemini_model,
-            versions=versions,
-            video=video,
-            language=language,
-            measured=measurements,
+            if ref is not None and ref.file is not None:
+                files.delete(client, ref.file)
+
+    def _alive_models(self, client: genai.Client, tried: list[str]) -> list[str]:
+        """The configured model and the fallbacks that `models.get` does not call dead."""
+        scope = f"{self.settings.gemini_base_url or 'google'}|{self.api_version}|{bool(self.settings.gemini_api_key)}"
+        alive = []
+        for model in self.settings.gemini_models:
+            if status.check_model(client, model, scope=scope).alive:
+                alive.append(model)
+            else:
+                tried.append(model)
+        if not alive:
+            raise Misconfigured(
+                f"no configured Gemini model is available: {tried}", other_model=False
+            )
+        return alive
+
+    def _reference(
+        self, client: genai.Client, video: VideoInfo, progress: ProgressFn
+    ) -> files.VideoRef:
+        s = self.settings
+        if s.google_genai_use_vertexai:
+            if not video.gcs_uri:
+                raise PermanentError(
+                    ErrorCode.ANALYSIS_FAILED, "Vertex AI needs the video's gs:// URI"
+                )
+            return files.VideoRef(video.gcs_uri, video.content_type)
+        progress(Stage.UPLOADING_AI)
+        file, how = None, "uploaded"
+        try:
+            if files.use_registration(s, video):
+                with logs.timed("gemini_register", uri=video.gcs_uri):
+                    file = self._quota_wait(
+                        lambda: files.register(client, video, self._credentials)
+                    )
+                how = "registered"
+            if file is None:
+                with logs.timed("gemini_upload", size=video.size):
+                    file = self._quota_wait(lambda: files.upload(client, video))
+                how = "uploaded"
+            ref = files.VideoRef(
+                "", video.content_type, file, how, video.size if how == "uploaded" else 0
+            )
+            file = files.wait_until_active(client, file, s.gemini_timeout_sec)
+            ref.file, ref.uri = file, file.uri or ""
+            ref.mime_type = file.mime_type or video.content_type
+            logs.info(f"video {how} for Gemini", stage="gemini_file", bytes_sent=ref.bytes_sent)
+            return ref
+        except errors.APIError as exc:
+            if file is not None:
+                files.delete(client, file)
+            raise classify(exc, model="files", api_version=self.api_version, call="files") from exc
+        except PermanentError:
+            if file is not None:
+                files.delete(client, file)
+            raise
+
+    def _ask(
+        self,
+        client: genai.Client,
+        model: str,
+        ref: files.VideoRef,
+        video: VideoInfo,
+        prompt: str,
+        progress: ProgressFn,
+        topic: str | None,
+    ) -> tuple[GeminiAnswer, Usage, str | None]:
+        s = self.settings
+        chosen = plan(
+            model,
+            api_version=self.api_version,
+            thinking_level=s.gemini_thinking_level,
+            video_resolution=s.gemini_media_resolution,
+            hook_resolution=s.gemini_hook_media_resolution,
         )
-
-    @staticmethod
-    def _gcs_uri(video: VideoInfo) -> str:
-        """Vertex AI reads the video from the bucket by its gs:// URI."""
-        if not video.gcs_uri:
-            raise PermanentError(ErrorCode.ANALYSIS_FAILED, "Vertex AI needs the video's gs:// URI")
-        return video.gcs_uri
-
-    def _hook_part(self, file_uri: str, mime_type: str) -> types.Part:
-        """The same file again, only its first HOOK_WINDOW_SEC seconds at HOOK_FPS: a
-        closer look at the hook for the price of three seconds, not of the video."""
-        return types.Part(
-            file_data=types.FileData(file_uri=file_uri, mime_type=mime_type),
-            video_metadata=types.VideoMetadata(
-                start_offset="0s", end_offset=f"{HOOK_WINDOW_SEC:g}s", fps=HOOK_FPS
-            ),
+        for note in chosen.adjustments:
+            logs.info(f"Gemini {model}: {note}", stage="gemini")
+        parts = request.parts(
+            chosen,
+            file_uri=ref.uri,
+            mime_type=ref.mime_type,
+            prompt=prompt,
+            duration_sec=video.duration_sec,
+            fps=s.gemini_fps,
         )
+        try:
+            return self._generate(client, chosen, parts, progress, topic)
+        except errors.APIError as exc:
+            raise classify(
+                exc, model=model, api_version=self.api_version, call="generateContent"
+            ) from exc
 
-    def _part_tokens(self, client: genai.Client, parts: list[types.Part]) -> dict[str, int]:
+    def _part_tokens(
+        self, client: genai.Client, model: str, parts: list[types.Part]
+    ) -> dict[str, int]:
         """Input tokens of each part (countTokens costs nothing); {} when not counted."""
         counted: dict[str, int] = {}
-        for name, part in zip(PART_NAMES, parts, strict=True):
+        for name, part in zip(request.part_names(len(parts)), parts, strict=True):
             try:
                 answer = client.models.count_tokens(
-                    model=self.settings.gemini_model,
+                    model=model,
                     contents=[types.Content(role="user", parts=[part])],
                     config=COUNT_CONFIG,
                 )
@@ -228,89 +313,76 @@ class GeminiAnalyzer:
             counted[name] = int(answer.total_tokens or 0)
         return counted
 
-    def _video_part(self, file_uri: str, mime_type: str) -> types.Part:
-        fps = self.settings.gemini_fps
-        return types.Part(
-            file_data=types.FileData(file_uri=file_uri, mime_type=mime_type),
-            video_metadata=types.VideoMetadata(fps=fps) if fps else None,
-        )
-
-    def _wait_until_active(self, client: genai.Client, file: types.File) -> types.File:
-        """Poll the uploaded file until Gemini has processed it."""
-        deadline = time.monotonic() + self.settings.gemini_timeout_sec
-        delay = 0.1
-        while file.state != types.FileState.ACTIVE:
-            if file.state == types.FileState.FAILED:
-                raise PermanentError(ErrorCode.AI_REJECTED, f"file processing failed: {file.error}")
-            if time.monotonic() > deadline:
-                raise TransientError(
-                    ErrorCode.AI_UNAVAILABLE, f"file {file.name} still {file.state}"
-                )
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
-            file = client.files.get(name=file.name or "")
-        return file
-
     def _generate(
         self,
         client: genai.Client,
+        chosen: Plan,
         parts: list[types.Part],
         progress: ProgressFn,
         topic: str | None,
     ) -> tuple[GeminiAnswer, Usage, str | None]:
-        s = self.settings
-        config = types.GenerateContentConfig(
-            response_mime_type="application/json",
-            response_schema=response_schema(topic),
-            media_resolution=MEDIA_RESOLUTIONS[s.gemini_media_resolution]
-            if s.gemini_media_resolution
-            else None,
-        )
+        config = request.config(chosen, topic)
         contents = [types.Content(role="user", parts=parts)]
-        usage = Usage(parts=self._part_tokens(client, parts))
+        usage = Usage(parts=self._part_tokens(client, chosen.model, parts))
         progress(Stage.AI_THINKING)
         for attempt in range(1, GENERATE_ATTEMPTS + 1):
-            with logs.timed("gemini_generate", attempt=attempt, model=s.gemini_model):
-                response = client.models.generate_content(
-                    model=s.gemini_model, contents=contents, config=config
+            with logs.timed("gemini_generate", attempt=attempt, model=chosen.model):
+                response = self._quota_wait(
+                    lambda: client.models.generate_content(
+                        model=chosen.model, contents=contents, config=config
+                    )
                 )
             usage = add_usage(usage, response.usage_metadata)
-            text = answer_text(response)
-            progress(Stage.WRITING)
+            served = status.served_by(response, chosen.model)
             try:
-                return parse_answer(text, topic), usage, response.model_version
+                text = answer_text(response)
+                progress(Stage.WRITING)
+                return parse_answer(text, topic), usage, served
             except PermanentError as exc:
-                if attempt == GENERATE_ATTEMPTS:
+                if exc.code is not ErrorCode.AI_BAD_ANSWER or attempt == GENERATE_ATTEMPTS:
                     raise
                 logs.warning(f"Gemini answer unusable, asking again: {exc.detail[:300]}")
         raise AssertionError("unreachable")
 
-    def _delete(self, client: genai.Client, file: types.File) -> None:
-        """Best effort: an undeleted file expires on Gemini's side in 48 h."""
-        try:
-            client.files.delete(
-                name=file.name or "",
-                config=types.DeleteFileConfig(
-                    http_options=types.HttpOptions(
-                        timeout=DELETE_TIMEOUT_MS,
-                        retry_options=types.HttpRetryOptions(attempts=1),
-                    )
-                ),
-            )
-        except Exception as exc:
-            logs.warning(f"could not delete Gemini file {file.name}: {exc!r}")
+    def _quota_wait(self, call: Callable[[], T]) -> T:
+        """A 429 is retried after the delay its RetryInfo names, when that is short
+        enough to wait here; otherwise it is left to Pub/Sub's redelivery."""
+        for attempt in range(self.settings.gemini_retries + 1):
+            try:
+                return call()
+            except errors.APIError as exc:
+                delay = retry_delay(exc) if exc.code == 429 else None
+                if exc.code != 429 or attempt == self.settings.gemini_retries:
+                    raise
+                wait = delay if delay is not None else self._retry_delay_sec * 2**attempt
+                if wait > self.settings.gemini_quota_wait_sec:
+                    raise
+                logs.warning(f"Gemini quota: waiting {wait:g} s (RetryInfo)", stage="gemini")
+                time.sleep(wait)
+        raise AssertionError("unreachable")
 
-
-def _api_error(exc: errors.APIError) -> JobError:
-    """An HTTP error the client did not (or could no longer) retry. 401/403/404 and
-    a bad API key are our configuration (wrong key, model name), not the video."""
-    detail = f"Gemini {exc.code} {exc.status}: {exc.message}"
-    if exc.code in RETRY_STATUS_CODES:
-        return TransientError(ErrorCode.AI_UNAVAILABLE, detail)
-    if exc.code in (401, 403, 404) or "api key" in (exc.message or "").lower():
-        logs.error(f"Gemini refused our credentials: {detail}")
-        return PermanentError(ErrorCode.AI_UNAVAILABLE, detail)
-    return PermanentError(ErrorCode.AI_REJECTED, detail)
+    def _result(
+        self,
+        answer: GeminiAnswer,
+        usage: Usage,
+        model: str,
+        served: str | None,
+        tried: list[str],
+        video: VideoInfo,
+        language: str,
+        measurements: Measurements | None,
+    ) -> AnalysisResult:
+        result = build_result(
+            answer,
+            usage=usage,
+            model=model,
+            versions={"google-genai": genai.__version__, **({"gemini": served} if served else {})},
+            video=video,
+            language=language,
+            measured=measurements,
+        )
+        meta = result.meta.model_copy(update={"model_served": served, "models_tried": tried})
+        return result.model_copy(update={"meta": meta})
 
 
 def _timed_speech(measurements: Measurements | None) -> list[tuple[float, float, str]]:

@@ -24,6 +24,7 @@ class OfflineAnalyzer:
 
     engine = "offline"
     needs = MeasureRequest(speech=True, ocr=True, required=True)
+    fingerprint = "offline"  # measured on the CPU; the code's hash is in the cache key
 
     def analyze(
         self,

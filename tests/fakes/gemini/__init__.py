@@ -1,0 +1,1 @@
+"""A strict local stand-in for the Gemini REST API (see server.py)."""
