@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: deps system-deps python-deps assets node-deps web run test lint format package deploy bench dead-letters demo tf-fmt tf-check clean
+.PHONY: deps system-deps python-deps assets node-deps web run test lint format package deploy bench dead-letters demo tf-fmt tf-check doctor smoke-gemini clean
 
 deps: system-deps python-deps assets node-deps web
 
@@ -65,6 +65,15 @@ demo:
 
 dead-letters:
 	$(PY) -m devstack dead-letters
+
+# The analysis configuration as an operator sees it (models.get per model; no video sent).
+doctor: python-deps
+	$(PY) -m reels_cli doctor
+
+# Live: a 3 s clip through the whole Gemini request, per configured model (a real
+# GEMINI_API_KEY; fails with a clear message without one).
+smoke-gemini: python-deps
+	$(PY) -m devstack.smoke_gemini
 
 clean:
 	rm -rf build .local .pytest_cache

@@ -24,7 +24,9 @@ from reels_cli.anatomy import pacing_line, render_hook
 from reels_cli.auth import AuthConfig, AuthError, id_token
 from shared.core.contract import EXTENSION_TYPES
 from shared.core.jobs import TERMINAL
-from shared.core.messages import ErrorCode, error_message
+from shared.core.messages import NOTICES, ErrorCode, Notice, error_message
+
+NOTICE_CODES = {notice.value for notice in Notice}
 
 # The server's accepted types and messages (the one source of truth:
 # shared/core/contract.py and the modules it reads), never copied here.
@@ -166,7 +168,12 @@ def render(result: dict[str, Any], width: int = 100) -> str:
 
     original = result.get("original", {})
     meta = result.get("meta", {})
-    out = render_hook(result, width)
+    out = []
+    for notice in meta.get("notices") or []:  # from the cache, the AI unavailable...
+        code = notice.get("code")
+        text = NOTICES.get(Notice(code)) if code in NOTICE_CODES else notice.get("message")
+        out += [wrap(f"! {text}", ""), ""]
+    out += render_hook(result, width)
     pacing = pacing_line(result)
     if pacing:
         out += [pacing, ""]
@@ -211,6 +218,11 @@ def _local_auth_emulator() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["doctor"] and not Path("doctor").is_file():
+        from reels_cli.doctor import main as doctor
+
+        return doctor(args_in[1:])
     parser = argparse.ArgumentParser(prog="python -m reels_cli", description="Сценарий по видео.")
     parser.add_argument("video", type=Path)
     parser.add_argument(

@@ -17,9 +17,11 @@ from shared.core import jobs
 from shared.core.messages import (
     ERRORS,
     LANGUAGES,
+    NOTICES,
     STAGE_PROGRESS,
     STAGES,
     ErrorCode,
+    Notice,
     Stage,
 )
 from shared.core.settings import MIME_EXTENSIONS, Settings
@@ -51,6 +53,7 @@ def contract() -> dict[str, Any]:
         "typeNames": dict(TYPE_NAMES),
         "languages": dict(LANGUAGES),
         "errors": {code.value: ERRORS[code] for code in ErrorCode},
+        "notices": {notice.value: NOTICES[notice] for notice in Notice},
         "stages": {
             stage.value: {"text": STAGES[stage], "progress": STAGE_PROGRESS.get(stage)}
             for stage in Stage

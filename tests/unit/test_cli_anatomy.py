@@ -23,3 +23,14 @@ def test_an_old_result_without_anatomy_still_renders() -> None:
         result.pop(field)
     text = render(result)
     assert text.startswith("ТРАНСКРИБАЦИЯ") and "ХУК" not in text
+
+
+def test_a_results_notices_come_before_everything() -> None:
+    from shared.core.messages import NOTICES, Notice
+
+    result = build_result(reel()).model_dump(mode="json")
+    result["meta"]["notices"] = [{"code": "ai_misconfigured", "message": "old"}]
+    text = render(result)
+    assert text.startswith("! Разбор ИИ сейчас недоступен")
+    assert NOTICES[Notice.AI_MISCONFIGURED][:60] in " ".join(text.split())
+    assert text.index("загружать") < text.index("ХУК")

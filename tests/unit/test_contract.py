@@ -93,3 +93,9 @@ def test_the_local_stack_serves_the_limits_of_its_own_settings(tmp_path: Path) -
 def test_the_cli_sends_the_contracts_type_for_each_extension() -> None:
     for extension, mime in EXTENSION_TYPES.items():
         assert content_type_for(Path(f"clip.{extension.upper()}")) == mime
+
+
+def test_every_notice_is_in_it_with_its_text() -> None:
+    from shared.core.messages import NOTICES, Notice
+
+    assert contract()["notices"] == {notice.value: NOTICES[notice] for notice in Notice}

@@ -41,3 +41,23 @@ def test_a_mistyped_code_fails_loudly() -> None:
 def test_parameters_are_filled_in() -> None:
     assert "100 МБ" in messages.error_message(ErrorCode.FILE_TOO_LARGE, max_mb=100)
     assert messages.error_message("no_such_code") == ERRORS[ErrorCode.INTERNAL]
+
+
+@pytest.mark.parametrize("notice", list(messages.Notice))
+def test_every_notice_has_a_russian_text(notice: messages.Notice) -> None:
+    text = messages.NOTICES[notice]
+    assert text.strip() and any("а" <= ch <= "я" for ch in text.lower())
+
+
+def test_every_ai_fallback_notice_says_the_offline_analysis_follows() -> None:
+    for code, notice in messages.FALLBACK_NOTICES.items():
+        assert code.value.startswith("ai_")
+        assert "автоматический разбор по измерениям" in messages.NOTICES[notice]
+    # Our own mistake tells the user not to upload again (issue 17).
+    assert "загружать заново не нужно" in messages.NOTICES[messages.Notice.AI_MISCONFIGURED]
+
+
+def test_a_missing_notice_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(messages.NOTICES, messages.Notice.FROM_CACHE)
+    with pytest.raises(RuntimeError, match="from_cache"):
+        messages._check()

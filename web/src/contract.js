@@ -25,6 +25,16 @@ export function errorMessage(code, params = {}) {
   return complete ? text : template;
 }
 
+/**
+ * The lines a result's `meta.notices` ask the reader to see (from the cache, the AI
+ * unavailable...): the contract's text for a known code, else the result's own.
+ */
+export function noticeTexts(meta = {}) {
+  return (meta.notices || [])
+    .map((n) => own(contract.notices, n?.code) ?? n?.message ?? "")
+    .filter((text) => text);
+}
+
 /** The status line of a stage; an unknown stage reads as "received", as in Python. */
 export function stageText(stage) {
   return (own(contract.stages, stage) ?? contract.stages.received).text;

@@ -96,7 +96,8 @@ const LANGUAGES = { ru: "русский", en: "английский", uk: "ук�
 export function metaLines(meta = {}, { translationNote = true } = {}) {
   const lines = [];
   const engine = ENGINES[meta.engine] || meta.engine;
-  if (engine) lines.push(`Движок: ${engine}${meta.model ? ` (${meta.model})` : ""}`);
+  const served = meta.model_served && meta.model_served !== meta.model ? ` → ${meta.model_served}` : "";
+  if (engine) lines.push(`Движок: ${engine}${meta.model ? ` (${meta.model}${served})` : ""}`);
   if (isNumber(meta.duration_sec)) lines.push(`Длительность видео: ${formatSeconds(meta.duration_sec)}`);
   if (meta.language) lines.push(`Язык речи: ${LANGUAGES[meta.language] || meta.language}`);
   if (translationNote && meta.translation_note) lines.push(meta.translation_note);

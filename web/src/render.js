@@ -1,5 +1,6 @@
 // Builds the result document from an analysis result (DOM nodes, never HTML strings).
 import { momentButton, renderHook, renderTimeline } from "./anatomy.js";
+import { noticeTexts } from "./contract.js";
 import { el } from "./dom.js";
 import { groupRecommendations, keysHeading, metaLines, scriptAsText } from "./export.js";
 
@@ -103,11 +104,15 @@ export function renderResult(result, { copy, frames = [] }) {
     ),
   );
 
+  const texts = noticeTexts(meta);
+  const notices = texts.length
+    ? el("div", { class: "card result-notice", role: "status", "data-testid": "notices" }, texts.map((t) => el("p", {}, t)))
+    : null;
   const small = el("p", { class: "meta", "data-testid": "meta" }, metaLines(meta, { translationNote: false }).join(" · "));
   const hook = result.hook ? renderHook(result.hook, onMoment) : null;
   const timeline = result.timeline ? renderTimeline(result.timeline, onMoment) : null;
   const adapted = renderAdapted(result);
-  return el("article", { class: "result" }, hook, timeline, speech, keys, script, adapted, recommendations, small);
+  return el("article", { class: "result" }, notices, hook, timeline, speech, keys, script, adapted, recommendations, small);
 }
 
 function frameImage(frames, row) {

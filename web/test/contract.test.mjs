@@ -2,7 +2,7 @@
 // compares with Python: what the page builds from it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CONTRACT, errorMessage } from "../src/contract.js";
+import { CONTRACT, errorMessage, noticeTexts } from "../src/contract.js";
 import { defaultMessage } from "../src/messages.js";
 import { acceptList, contentTypeOf, typeNames } from "../src/validate.js";
 
@@ -27,4 +27,11 @@ test("a code without a message of its own: the page's text, else the server's", 
   assert.equal(defaultMessage("not_found"), CONTRACT.errors.not_found);
   assert.match(defaultMessage("network"), /связаться/);
   assert.equal(defaultMessage("no_such_code"), "");
+});
+
+test("a result's notices read as the contract words them, unknown ones as sent", () => {
+  const meta = { notices: [{ code: "from_cache", message: "old text" }, { code: "later_code", message: "как есть" }, {}] };
+  assert.deepEqual(noticeTexts(meta), [CONTRACT.notices.from_cache, "как есть"]);
+  assert.match(CONTRACT.notices.ai_misconfigured, /загружать заново не нужно/);
+  assert.deepEqual(noticeTexts({}), []);
 });

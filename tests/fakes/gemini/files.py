@@ -40,6 +40,7 @@ class FakeFile:
     sha256: Any = field(default_factory=hashlib.sha256)
     data: bytearray = field(default_factory=bytearray)
     duration_sec: float | None = None
+    display_name: str = ""
     finalized: bool = False
     deleted: bool = False
     state: str = "PROCESSING"
@@ -61,6 +62,8 @@ class FakeFile:
             "state": self.state,
             "source": self.source,
         }
+        if self.display_name:
+            body["displayName"] = self.display_name
         if self.state == "FAILED":
             body["error"] = {"code": 400, "message": "The video could not be processed."}
         if self.duration_sec is not None and self.mime_type.startswith("video/"):
@@ -99,7 +102,7 @@ class FileStore:
         self.by_upload: dict[str, FakeFile] = {}
         self.by_name: dict[str, FakeFile] = {}
 
-    def start_upload(self, mime: str, size: int, now: datetime) -> str:
+    def start_upload(self, mime: str, size: int, now: datetime, display_name: str = "") -> str:
         upload_id = secrets.token_hex(8)
         self.by_upload[upload_id] = FakeFile(
             name=f"files/{secrets.token_hex(6)}",
@@ -107,6 +110,7 @@ class FileStore:
             expected_size=size,
             states=deque(self.states),
             created=now,
+            display_name=display_name,
         )
         return upload_id
 

@@ -27,6 +27,15 @@ def serve(server: FakeGemini, record: RecordedRequest, body: bytes) -> Reply:
         return _start_upload(server, record)
     if route == "upload_chunk":
         return _upload_chunk(server, record, body)
+    if route == "list_files":
+        with server._lock:
+            now = server.now()
+            live = [
+                f.json(server.base_url)
+                for f in server.files.finalized()
+                if not f.deleted and not f.expired(now)
+            ]
+        return Reply(body={"files": live} if live else {})
     name = record.path.split("/", 2)[2]
     with server._lock:
         if route == "get_file":
@@ -133,6 +142,8 @@ def _start_upload(server: FakeGemini, record: RecordedRequest) -> Reply:
             headers.get("x-goog-upload-header-content-type", ""),
             int(headers.get("x-goog-upload-header-content-length", "0")),
             server.now(),
+            ((record.json or {}).get("file") or {}).get("displayName")
+            or headers.get("x-goog-upload-file-name", ""),
         )
     url = (
         f"{server.base_url}upload/{record.api_version}/files?upload_id={upload_id}"

@@ -4,6 +4,7 @@ documents it (see catalog.py, gate.py, files.py for what and where from).
 Developer API (`x-goog-api-key`; any version: v1, v1beta, v1alpha, each with its fields):
 
     POST   /upload/{v}/files[?upload_id=]   resumable upload ("upload_start", "upload_chunk")
+    GET    /{v}/files                       "list_files" (the key's live files)
     GET    /{v}/files/<id>                  "get_file"  (PROCESSING, then ACTIVE; FAILED)
     DELETE /{v}/files/<id>                  "delete_file"
     POST   /{v}/files:register              "register_files" (Cloud Storage objects;
@@ -65,6 +66,7 @@ ROUTES = (
     "get_file",
     "delete_file",
     "register_files",
+    "list_files",
     "get_model",
     "generate",
     "count_tokens",
@@ -73,6 +75,7 @@ _V = r"(v1[a-z0-9]*)"
 _PATTERNS = [
     ("upload", re.compile(rf"^/upload/{_V}/files/?$")),
     ("register_files", re.compile(rf"^/{_V}/files:register$")),
+    ("list_files", re.compile(rf"^/{_V}/files/?$")),
     ("file", re.compile(rf"^/{_V}/(files/[^/:]+)$")),
     ("get_model", re.compile(rf"^/{_V}/(?:publishers/google/)?models/([^/:]+)$")),
     (
