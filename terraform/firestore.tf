@@ -22,6 +22,17 @@ resource "google_firestore_field" "jobs_ttl" {
   index_config {} # a TTL timestamp needs no single-field indexes
 }
 
+# Result cache entries (a key -> the job holding the result) expire with their job.
+resource "google_firestore_field" "result_cache_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "result_cache"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
+}
+
 # Browsers may read one job by its (secret, unguessable) id and nothing else.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id

@@ -40,6 +40,8 @@ locals {
   analyze_env = {
     ANALYZER                  = var.analyzer == "offline" ? "offline" : "gemini"
     GEMINI_MODEL              = var.gemini_model
+    GEMINI_FALLBACK_MODELS    = join(",", var.gemini_fallback_models)
+    GEMINI_API_VERSION        = var.gemini_api_version
     GOOGLE_GENAI_USE_VERTEXAI = local.use_vertex ? "true" : "false"
     GOOGLE_CLOUD_LOCATION     = var.vertex_location
     CLAIM_LEASE_SEC           = tostring(local.claim_lease_sec)

@@ -99,6 +99,18 @@ resource "google_project_iam_member" "analyze_uses_vertex" {
   member  = google_service_account.analyze.member
 }
 
+# The video is registered with the Gemini API instead of uploaded again
+# (files.register_files: the function's token carries devstorage.read_only and
+# cloud-platform; Gemini's service agent reads the object itself). Read only, on the
+# upload bucket only, and only with the API key.
+resource "google_storage_bucket_iam_member" "gemini_reads_uploads" {
+  count = local.use_api_key ? 1 : 0
+
+  bucket = google_storage_bucket.uploads.name
+  role   = "roles/storage.objectViewer"
+  member = local.gemini_service_agent
+}
+
 # ---- status ----------------------------------------------------------------
 
 resource "google_project_iam_member" "status_reads_jobs" {

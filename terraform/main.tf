@@ -35,6 +35,8 @@ locals {
   # Google-managed identities that act on our resources.
   pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
   gcs_service_agent    = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+  # The Gemini Developer API's agent reads registered Cloud Storage objects (files:register).
+  gemini_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-generativelanguage.iam.gserviceaccount.com"
 
   apis = toset(concat([
     "artifactregistry.googleapis.com",
@@ -51,7 +53,11 @@ locals {
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
-  ], local.use_vertex ? ["aiplatform.googleapis.com"] : []))
+  ], local.model_apis))
+  # Vertex AI, or the Gemini Developer API (whose service agent reads registered objects).
+  model_apis = local.use_vertex ? ["aiplatform.googleapis.com"] : (
+    local.use_api_key ? ["generativelanguage.googleapis.com"] : []
+  )
 }
 
 resource "google_project_service" "apis" {

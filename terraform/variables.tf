@@ -63,24 +63,46 @@ variable "analyzer" {
 }
 
 variable "gemini_model" {
-  description = "Gemini model name analyze uses."
+  description = "Gemini model analyze asks first (shared/analyzers/gemini/models.py says why: the newest GA Flash, December 2026)."
   type        = string
-  default     = "gemini-2.5-flash"
+  default     = "gemini-3.8-flash"
 
   validation {
     condition     = can(regex("^gemini-[a-z0-9.-]+$", var.gemini_model))
-    error_message = "gemini_model must be a Gemini model name such as gemini-2.5-flash."
+    error_message = "gemini_model must be a Gemini model name such as gemini-3.8-flash."
+  }
+}
+
+variable "gemini_fallback_models" {
+  description = "Models tried in order, once each, when the one before is retired, unknown or refuses our request; when none works the user gets the offline analysis with a note."
+  type        = list(string)
+  default     = ["gemini-3.7-flash", "gemini-3.5-flash-lite"]
+
+  validation {
+    condition     = alltrue([for m in var.gemini_fallback_models : can(regex("^gemini-[a-z0-9.-]+$", m))])
+    error_message = "gemini_fallback_models must be Gemini model names such as gemini-3.7-flash."
+  }
+}
+
+variable "gemini_api_version" {
+  description = "Gemini Developer API version the requests are pinned to: the video clip (videoMetadata) and per-part media resolution are v1beta fields."
+  type        = string
+  default     = "v1beta"
+
+  validation {
+    condition     = contains(["v1beta", "v1alpha", "v1"], var.gemini_api_version)
+    error_message = "gemini_api_version must be v1beta, v1alpha or v1."
   }
 }
 
 variable "vertex_location" {
-  description = "Vertex AI location used when analyzer = vertex_ai."
+  description = "Vertex AI (Gemini Enterprise Agent Platform) location used when analyzer = vertex_ai: Gemini 3 models are served on global (3.x Flash also on the us and eu multi-regions), not in single regions."
   type        = string
-  default     = "us-central1"
+  default     = "global"
 
   validation {
-    condition     = can(regex("^([a-z]+-[a-z]+[0-9]{1,2}|global|us|eu)$", var.vertex_location))
-    error_message = "vertex_location must be a region such as us-central1 or me-central2, or global, us, eu."
+    condition     = can(regex("^(global|us|eu)$", var.vertex_location))
+    error_message = "vertex_location must be global, us or eu: Gemini 3 is not served in single regions such as us-central1."
   }
 }
 

@@ -201,6 +201,8 @@ def test_environment_of_each_function(tf: TfConfig) -> None:
     for key in (
         "ANALYZER",
         "GEMINI_MODEL",
+        "GEMINI_FALLBACK_MODELS",
+        "GEMINI_API_VERSION",
         "GOOGLE_GENAI_USE_VERTEXAI",
         "GOOGLE_CLOUD_LOCATION",
         "CLAIM_LEASE_SEC",
@@ -273,6 +275,11 @@ EXPECTED_GRANTS: dict[tuple[str, str], tuple[str, str, str]] = {
         ref("var.project_id"),
         "roles/aiplatform.user",
         SA % "analyze",
+    ),
+    ("google_storage_bucket_iam_member", "gemini_reads_uploads"): (
+        ref("google_storage_bucket.uploads.name"),
+        "roles/storage.objectViewer",
+        ref("local.gemini_service_agent"),
     ),
     ("google_project_iam_member", "status_reads_jobs"): (
         ref("var.project_id"),
@@ -430,6 +437,9 @@ def test_optional_grants_follow_the_analyzer_switch(tf: TfConfig) -> None:
     assert tf.resource("google_secret_manager_secret", "gemini_api_key")["count"] == ref(
         "local.use_api_key ? 1 : 0"
     )
+    # Registration instead of a re-upload: only with the API key (Vertex reads gs:// itself).
+    registered = tf.resource("google_storage_bucket_iam_member", "gemini_reads_uploads")
+    assert registered["count"] == ref("local.use_api_key ? 1 : 0")
     assert tf.locals["use_vertex"] == ref('var.analyzer == "vertex_ai"')
     assert tf.locals["use_api_key"] == ref('var.analyzer == "gemini_api_key"')
 
@@ -441,6 +451,10 @@ def test_service_agents_are_googles(tf: TfConfig) -> None:
     )
     assert tf.locals["gcs_service_agent"] == (
         "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+    )
+    assert tf.locals["gemini_service_agent"] == (
+        "serviceAccount:service-${data.google_project.this.number}"
+        "@gcp-sa-generativelanguage.iam.gserviceaccount.com"
     )
 
 
@@ -455,6 +469,14 @@ def test_firestore_native_database_with_ttl_on_jobs(tf: TfConfig) -> None:
     assert ttl["collection"] == Settings().jobs_collection == "jobs"
     assert ttl["field"] == "expires_at"
     assert ttl["ttl_config"] == [{}]
+
+
+def test_result_cache_entries_expire_with_their_jobs(tf: TfConfig) -> None:
+    ttl = tf.resource("google_firestore_field", "result_cache_ttl")
+    assert ttl["collection"] == Settings(_env_file=None).cache_collection == "result_cache"
+    assert ttl["field"] == "expires_at"
+    rules = (ROOT / "firestore.rules").read_text()
+    assert "result_cache" not in rules  # browsers never read the cache (denied by default)
 
 
 def test_ttl_field_is_the_timestamp_jobs_are_written_with() -> None:

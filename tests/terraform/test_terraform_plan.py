@@ -342,7 +342,6 @@ def _pattern(tf: TfConfig, name: str) -> re.Pattern[str]:
     [
         ("region", [], ["europe_west1", "EU", "europe-west", "global", "nam5"]),
         ("firestore_location", ["nam5", "eur3", "nam7"], ["europe_west1", "EU", "global"]),
-        ("vertex_location", ["global", "us", "eu"], ["europe_west1", "EU", "nam5"]),
     ],
 )
 def test_locations_accept_every_region(
@@ -355,21 +354,27 @@ def test_locations_accept_every_region(
         assert not pattern.search(value), (name, value)
 
 
+def test_vertex_location_is_where_gemini_3_is_served(tf: TfConfig) -> None:
+    """Gemini 3 on Vertex AI: global and the us/eu multi-regions, never a single region
+    (the developer guides, December 2026): us-central1 would answer 404 for every job."""
+    pattern = _pattern(tf, "vertex_location")
+    assert all(pattern.search(value) for value in ("global", "us", "eu"))
+    assert not any(pattern.search(value) for value in [*REGIONS, "EU", "nam5"])
+
+
 def test_plan_in_new_regions_with_vertex_and_app_check(workspace: Workspace) -> None:
     plan = workspace.plan_json(
         "region=europe-west10",
         "firestore_location=nam5",
         "analyzer=vertex_ai",
-        "vertex_location=me-central2",
+        "vertex_location=eu",
         "enforce_app_check=true",
     )
     assert planned(plan, "google_storage_bucket.uploads")["location"] == "europe-west10"
     assert planned(plan, "google_firestore_database.main")["location_id"] == "nam5"
     analyze = planned(plan, "google_cloudfunctions2_function.analyze")
     assert analyze["location"] == "europe-west10"
-    assert analyze["service_config"][0]["environment_variables"]["GOOGLE_CLOUD_LOCATION"] == (
-        "me-central2"
-    )
+    assert analyze["service_config"][0]["environment_variables"]["GOOGLE_CLOUD_LOCATION"] == "eu"
     assert "google_project_iam_member.analyze_uses_vertex[0]" in created(plan)
     upload = planned(plan, "google_cloudfunctions2_function.upload_url")
     assert upload["service_config"][0]["environment_variables"]["APP_CHECK_ENFORCE"] == "true"
