@@ -33,6 +33,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         workdir=workdir,
         extra_env={
             "ANALYZER": "offline",  # whatever a developer's .env says
+            # Tests upload the same generated clips again and again and must see each
+            # analysed (recovery, progress, logs); the cache has its own stack
+            # (tests/e2e/test_gemini_pipeline.py).
+            "RESULT_CACHE": "false",
             # Every test upload is a new anonymous user from 127.0.0.1: a per-user
             # limit a test can reach, no per-address or service limit in the way.
             "QUOTA_USER_DAILY": "5",

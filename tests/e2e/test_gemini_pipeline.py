@@ -1,18 +1,31 @@
 """The whole pipeline with the Gemini analyzer: the real google-genai client, run by
-the real analyze function, talking to a local server that speaks the Gemini REST
-protocol (tests/fakes/gemini_server.py)."""
+the real analyze function, talking to the strict local stand-in for the Gemini REST
+API (tests/fakes/gemini_server.py), with no GEMINI_MODEL set (the default model).
+
+The stack keeps the result cache on, so each test uploads under a topic of its own
+(the topic is part of the cache's key) unless it is about the cache."""
 
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
 from devstack import media
 from devstack.stack import Ports, Stack
 from shared.core.schema import AnalysisResult
-from tests.e2e.helpers import claims, deleted, upload_file, wait_for_end
+from tests.e2e.helpers import (
+    analyze_log_until,
+    claims,
+    deleted,
+    put_file,
+    request_upload,
+    wait_for_end,
+)
 from tests.fakes.gemini_server import (
     FakeGemini,
     answer_reply,
@@ -53,17 +66,35 @@ def clip(media_dir):
     return media.english_captioned(media_dir)
 
 
+def upload(stack, path, topic: str | None = None, token: str | None = None) -> dict:
+    """Upload (a topic of its own makes a new cache key: `fresh()`)."""
+    data = path.read_bytes()
+    extra = {"topic": topic} if topic else {}
+    job = request_upload(stack, path.name, "video/mp4", len(data), token=token, **extra)
+    job["object"] = put_file(job["upload"], data)
+    return job
+
+
+def fresh() -> str:
+    return f"тема {secrets.token_hex(4)}"
+
+
 def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     before = len(gemini.requests_to("generate"))
     counted_before = len(gemini.requests_to("count_tokens"))
     # A Gemini that follows the prompt: one row per measured shot, its own timings
     # a little off (they drift); alignment puts the rows on the measured cuts.
     gemini.push("generate", answer_reply(sample_answer(rows=len(clip.cuts) + 1, duration_sec=8.4)))
-    job = upload_file(gemini_stack, clip.path, "video/mp4")
+    job = upload(gemini_stack, clip.path)
     final, _ = wait_for_end(job["status_url"])
     assert final["state"] == "SUCCESS", final
     result = AnalysisResult.model_validate(final["result"])
     assert result.meta.engine == "gemini"
+    # No GEMINI_MODEL set: a current model, on the API version it needs, and nothing the
+    # stand-in refused or called deprecated (its log).
+    assert result.meta.model == result.meta.model_served == "gemini-3.8-flash"
+    assert not gemini.rejections() and not gemini.deprecations()
+    assert {r.api_version for r in gemini.requests if r.api_version} == {"v1beta"}
     assert result.meta.usage is not None and result.meta.usage.total_tokens
     # The script was aligned to the cuts measured offline: 4 shots with known cuts.
     assert result.meta.aligned_to_cuts
@@ -98,28 +129,98 @@ def test_gemini_analysis_reaches_success(gemini_stack, gemini, clip):
     assert len(final["frames"]) == len(result.script)
 
 
-def test_gemini_blocked_answer_fails_clearly(gemini_stack, gemini, clip):
+def test_a_blocked_answer_gives_the_offline_analysis_with_its_note(gemini_stack, gemini, clip):
     gemini.push("generate", blocked_reply("SAFETY"))
-    job = upload_file(gemini_stack, clip.path, "video/mp4")
+    job = upload(gemini_stack, clip.path, fresh())
     final, _ = wait_for_end(job["status_url"])
-    assert final["state"] == "FAILURE"
-    assert final["error"]["code"] == "ai_blocked"
+    assert final["state"] == "SUCCESS", final
+    meta = final["result"]["meta"]
+    assert meta["engine"] == "offline" and meta["notices"][0]["code"] == "ai_blocked"
+    assert claims(gemini_stack, job["job_id"]).count("run") == 1
     assert deleted(gemini_stack, job["object"]["name"])
 
 
-def test_overloaded_gemini_is_retried_by_pubsub_then_fails(gemini_stack, gemini, clip):
+def test_a_model_retired_under_us_gives_the_offline_analysis_no_retry(gemini_stack, gemini, clip):
+    """Every configured model shut down while the worker runs (its start-up check said
+    they were alive): each is tried once, then the offline analysis with the note; the
+    operator log names the model, the API version and Google's message."""
+    models = ["gemini-3.8-flash", "gemini-3.7-flash", "gemini-3.5-flash-lite"]
+    gemini.retire(*models)
+    try:
+        before = len(gemini.requests_to("generate"))
+        job = upload(gemini_stack, clip.path, fresh())
+        final, _ = wait_for_end(job["status_url"])
+    finally:
+        gemini.retired.clear()
+    assert final["state"] == "SUCCESS", final
+    meta = final["result"]["meta"]
+    assert meta["engine"] == "offline"
+    assert meta["notices"][0]["code"] == "ai_misconfigured"
+    assert "загружать заново не нужно" in meta["notices"][0]["message"]
+    # Each model tried once (or, had the worker restarted, found dead by its start-up check).
+    tried = [r.model for r in gemini.requests_to("generate")[before:]]
+    assert sorted(set(tried)) == sorted(tried) and set(tried) <= set(models)
+    assert claims(gemini_stack, job["job_id"]).count("run") == 1  # no retry loop
+    lines = analyze_log_until(gemini_stack, job["job_id"], "event")
+    errors = [line["message"] for line in lines if line["severity"] == "ERROR"]
+    for model in models:
+        assert any(model in e and "v1beta" in e and "no longer available" in e for e in errors), (
+            errors
+        )
+    assert deleted(gemini_stack, job["object"]["name"])
+
+
+def test_overloaded_gemini_is_retried_by_pubsub_then_stood_in_for(gemini_stack, gemini, clip):
     gemini.push("generate", error_reply(429), error_reply(503))
-    job = upload_file(gemini_stack, clip.path, "video/mp4")
+    job = upload(gemini_stack, clip.path, fresh())
     final, _ = wait_for_end(job["status_url"])
-    assert final["state"] == "FAILURE", final
-    assert final["error"]["code"] == "ai_unavailable"
+    assert final["state"] == "SUCCESS", final
+    assert final["result"]["meta"]["notices"][0]["code"] == "ai_unavailable"
     assert claims(gemini_stack, job["job_id"]).count("run") == 2  # MAX_ATTEMPTS deliveries
     assert deleted(gemini_stack, job["object"]["name"])
 
 
 def test_transient_error_then_success_on_redelivery(gemini_stack, gemini, clip):
     gemini.push("generate", error_reply(500))
-    job = upload_file(gemini_stack, clip.path, "video/mp4")
+    job = upload(gemini_stack, clip.path, fresh())
     final, _ = wait_for_end(job["status_url"])
     assert final["state"] == "SUCCESS", final
     assert claims(gemini_stack, job["job_id"]).count("run") == 2
+
+
+def test_a_duplicate_upload_takes_the_stored_result_unpaid(gemini_stack, gemini, clip, monkeypatch):
+    """The same bytes, settings and topic, by another user: the stored result, with no
+    download, no Gemini call (the stand-in's log) and the upload given back."""
+    from shared.adapters.firestore_quotas import FirestoreQuotaStore
+    from shared.core.settings import Settings
+
+    topic = fresh()
+    first = upload(gemini_stack, clip.path, topic)
+    done, _ = wait_for_end(first["status_url"])
+    assert done["state"] == "SUCCESS" and not done["result"]["meta"]["notices"], done
+    calls = len(gemini.requests)
+    signed_up = gemini_stack.auth.sign_up()
+    second = upload(gemini_stack, clip.path, topic, token=signed_up["idToken"])
+    started = time.monotonic()
+    final, _ = wait_for_end(second["status_url"])
+    took = time.monotonic() - started
+    assert final["state"] == "SUCCESS", final
+    result = final["result"]
+    assert result["meta"]["notices"][0]["code"] == "from_cache"
+    assert result["keys"] == done["result"]["keys"]
+    assert len(gemini.requests) == calls  # not one request to Gemini
+    stages = [
+        line.get("stage") for line in analyze_log_until(gemini_stack, second["job_id"], "event")
+    ]
+    assert "download" not in stages and "measure" not in stages
+    # Frames of its own (they go with this job), copied inside the bucket.
+    assert len(final["frames"]) == len(done["frames"]) > 0
+    assert all(second["job_id"] in f["object"] for f in result["storyboard"])
+    for key, value in gemini_stack.function_env().items():
+        monkeypatch.setenv(key, value)
+    quotas = FirestoreQuotaStore(Settings(_env_file=None))
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    counter = quotas._ref(f"{day}:user:{signed_up['localId']}").get().to_dict()
+    assert counter["count"] == 0  # counted when the URL was signed, given back
+    assert deleted(gemini_stack, second["object"]["name"])
+    print(f"duplicate upload: PUT done -> SUCCESS visible in {took:.2f} s")

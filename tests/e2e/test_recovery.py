@@ -29,7 +29,11 @@ def short_lease_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stac
         ports=Ports.free(),
         project=f"reels-recovery-{os.getpid()}",
         workdir=tmp_path_factory.mktemp("recovery-stack"),
-        extra_env={"ANALYZER": "offline", "CLAIM_LEASE_SEC": str(LEASE_SEC)},
+        extra_env={
+            "ANALYZER": "offline",
+            "CLAIM_LEASE_SEC": str(LEASE_SEC),
+            "RESULT_CACHE": "false",
+        },
         sweep_interval_sec=0,
     )
     stack.start()

@@ -210,7 +210,7 @@ class GeminiAnalyzer:
         scope = f"{self.settings.gemini_base_url or 'google'}|{self.api_version}|{bool(self.settings.gemini_api_key)}"
         alive = []
         for model in self.settings.gemini_models:
-            if status.check_model(client, model, scope=scope).alive:
+            if status.check_model(client, model, scope=scope, api_version=self.api_version).alive:
                 alive.append(model)
             else:
                 tried.append(model)

@@ -38,7 +38,9 @@ _checks: dict[tuple[str, str], tuple[float, ModelCheck]] = {}
 _lock = threading.Lock()
 
 
-def check_model(client: genai.Client, model: str, *, scope: str) -> ModelCheck:
+def check_model(
+    client: genai.Client, model: str, *, scope: str, api_version: str = ""
+) -> ModelCheck:
     """`models.get`, cached per (endpoint and key scope, model) for CHECK_TTL_SEC. Only a
     404 or 403 marks a model dead: a network failure or a 5xx is no verdict."""
     key = (scope, model)
@@ -53,10 +55,11 @@ def check_model(client: genai.Client, model: str, *, scope: str) -> ModelCheck:
         if exc.code in (403, 404):
             check = ModelCheck(model, False, f"{exc.code} {exc.status}: {exc.message}")
             logs.error(
-                f"Gemini model {model} unavailable: {check.detail}",
+                f"Gemini model {model} unavailable (API {api_version or '?'}): {check.detail}",
                 stage="gemini",
                 code=ErrorCode.AI_MISCONFIGURED,
                 model=model,
+                api_version=api_version,
             )
         else:
             return ModelCheck(model, True, f"not checked: {exc.code} {exc.status}")

@@ -128,6 +128,7 @@ class FakeGemini:
         self.gcs_objects: dict[str, GcsObject] = {}  # what files:register can read
         self.readable_buckets: set[str] = set()  # the service agent's Storage Object Viewer
         self.clock_offset = timedelta(0)
+        self.retired: set[str] = set()  # retire(): 404 as no longer offered, from now on
         self._queues: dict[str, deque[Reply]] = defaultdict(deque)
         self._blocked_until: dict[str, float] = {}
         self._lock = threading.RLock()
@@ -171,6 +172,12 @@ class FakeGemini:
     @file_states.setter
     def file_states(self, states: tuple[str, ...]) -> None:
         self.files.states = states
+
+    def retire(self, *models: str) -> None:
+        """These models answer 404 "no longer available" from now on (a shutdown while
+        the functions run: their start-up check said the model was alive)."""
+        with self._lock:
+            self.retired.update(models)
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.clock_offset
@@ -310,7 +317,8 @@ class FakeGemini:
             raise reject(
                 404, f"models/{asked.id} was shut down on {day} and is no longer available."
             )
-        if asked.new_keys_refused and (self.key_age == "new" or record.vertex):
+        refused = asked.new_keys_refused and (self.key_age == "new" or record.vertex)
+        if refused or asked.id in self.retired:
             raise reject(
                 404,
                 f"This model models/{asked.id} is no longer available to new users. Please "
@@ -380,8 +388,12 @@ class FakeGemini:
         config = get(body, "generationConfig") or {}
         prompt = self.tokens(record, served.family, get(config, "mediaResolution"))
         level = str(get(get(config, "thinkingConfig") or {}, "thinkingLevel") or "MEDIUM")
-        reply = answer_reply(sample_answer(duration_sec=self.video_sec or 6.0))
-        text = answer_text(sample_answer(duration_sec=self.video_sec or 6.0))
+        answer = sample_answer(duration_sec=self.video_sec or 6.0)
+        schema = get(config, "responseSchema") or {}
+        if "adapted_script" in (schema.get("properties") or {}):  # asked for a topic
+            answer["adapted_script"] = [dict(row) for row in answer["script"]]
+        reply = answer_reply(answer)
+        text = answer_text(answer)
         output, thoughts = len(text) // 4, THOUGHTS.get(level.upper(), 600)
         reply.body["usageMetadata"] = {
             "promptTokenCount": prompt,
