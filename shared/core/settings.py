@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     gemini_align_to_cuts: bool = True
     google_genai_use_vertexai: bool = False
     google_cloud_location: str = "us-central1"
+    reels_cpu_isa: Literal["GENERIC", "AVX", "AVX2", "AVX512"] = Field(
+        "AVX2",
+        description="Instruction set of every numeric library of the analysis "
+        "(shared/core/cpu.py; read from the environment when `shared` is imported).",
+    )
 
     # Users and quotas (per UTC day): checked before any URL is signed.
     quota_user_daily: int = Field(10, ge=0, description="Videos a day per user.")
