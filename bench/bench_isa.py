@@ -8,8 +8,9 @@ across the configurations, which is what the tests' thresholds must allow.
 
 Configurations: the analysis pinned to each level this CPU can run (REELS_CPU_ISA,
 shared/core/cpu.py); with `--before DIR`, also a checkout of the code before the pins
-(CTranslate2 int8, each library on its own kernels) unforced and with CTranslate2's
-kernels forced to each level (CT2_FORCE_CPU_ISA), as issue 16 found them.
+(CTranslate2 int8, each library on its own kernels) unforced, as an AMD EPYC without
+AVX-512 ran it (oneDNN on AVX2), and with CTranslate2's kernels forced to each level
+(CT2_FORCE_CPU_ISA), as issue 16 found them.
 
     .venv/bin/python bench/bench_isa.py [--before /path/to/old/checkout] [--json out.json]
 """
@@ -99,9 +100,12 @@ def _configs(before: Path | None) -> list[tuple[str, Path, dict[str, str]]]:
     from shared.core import cpu
 
     levels = cpu.supported(cpu.cpu_flags())
+    amd_like = {"CT2_USE_MKL": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}
     configs = [(f"pinned {lv}", ROOT, {"REELS_CPU_ISA": lv}) for lv in levels]
     if before is not None:
         configs.append(("before, unforced", before, {}))
+        # What an AMD EPYC (AVX2, no AVX-512) ran: oneDNN, not MKL, on AVX2 kernels.
+        configs.append(("before, AMD-like", before, amd_like))
         configs += [(f"before, CT2 {lv}", before, {"CT2_FORCE_CPU_ISA": lv}) for lv in levels]
     return configs
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import logging
 from pathlib import Path
 from typing import Any
 
 from shared.core import cpu
+
+log = logging.getLogger(__name__)
 
 # libavutil/cpu.h, x86
 _MMX, _MMXEXT, _SSE, _SSE2, _SSE3, _SSSE3 = 0x1, 0x2, 0x8, 0x10, 0x40, 0x80
@@ -151,3 +154,18 @@ def describe() -> list[str]:
     if r["pinned_late"]:
         lines.append(f"PINNED TOO LATE (loaded before shared): {r['pinned_late']}")
     return lines
+
+
+@functools.cache
+def log_choice() -> None:
+    """Say once per process which level the analysis runs at, and warn where its
+    numbers may differ from other machines' (a level this CPU lacks, a library loaded
+    before the pins)."""
+    import shared
+
+    choice = shared.CPU_LEVEL
+    log.info("analysis pinned to %s on %s", level(), cpu.cpu_model())
+    if choice.note:
+        log.warning("instruction set: %s", choice.note)
+    if pinned_late():
+        log.warning("loaded before the CPU pins, not pinned: %s", ", ".join(pinned_late()))

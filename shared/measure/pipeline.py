@@ -92,6 +92,7 @@ def warm_up() -> None:
     from shared.measure.model import get_model
 
     cpu.pin_ffmpeg()
+    cpu.log_choice()
     memory.configure()
     get_model()
     ocr_mod.available()

@@ -63,3 +63,14 @@ def test_the_recorded_results_are_real_analyses() -> None:
         assert doc["level"] == level and result["meta"]["versions"]["cpu_isa"] == level
         assert "слишком короткое" in result["original"]["transcription"]
         assert result["meta"]["measurements"]["cuts_sec"] == [1.2, 3.04, 5.48, 7.48, 9.68]
+
+
+def test_every_level_gave_the_same_result() -> None:
+    """Written at GENERIC, AVX, AVX2 and AVX-512 on one CPU: the same JSON but for the
+    level itself. Which level a deployment pins changes its speed, not its answers."""
+    results = []
+    for level in cpu.LEVELS:
+        result = json.loads(golden.golden_path(level).read_text())["result"]
+        result["meta"]["versions"].pop("cpu_isa")
+        results.append(json.dumps(result, sort_keys=True))
+    assert len(set(results)) == 1

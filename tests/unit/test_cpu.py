@@ -113,3 +113,21 @@ def test_libraries_loaded_before_shared_are_named() -> None:
         check=True,
     )
     assert out.stdout.strip() == "['numpy']"
+
+
+def test_the_worker_warns_when_its_numbers_may_differ(monkeypatch, caplog) -> None:
+    import logging
+
+    import shared
+    from shared.measure import cpu as measure_cpu
+
+    choice = cpu.choose({"REELS_CPU_ISA": "AVX512"}, frozenset(cpu.REQUIRES["AVX2"]))
+    monkeypatch.setattr(shared, "CPU_LEVEL", choice)
+    measure_cpu.log_choice.cache_clear()
+    with caplog.at_level(logging.INFO, logger="shared.measure.cpu"):
+        measure_cpu.log_choice()
+    measure_cpu.log_choice.cache_clear()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "instruction set: this CPU has no AVX512: AVX2 used, results may differ from other machines"
+    ]
