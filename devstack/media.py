@@ -46,6 +46,10 @@ TEXTLESS_SOURCES = (
     "rgbtestsrc",
 )
 
+# x264's output depends on its thread count, which it takes from the CPU count: fixed
+# (at what it picks on 2 cores) so a clip is the same on every machine.
+X264_THREADS = ("-threads", "3")
+
 CaptionStyle = Literal["light_on_dark", "dark_on_light", "outline"]
 
 
@@ -108,10 +112,25 @@ def require_tools() -> list[str]:
     return missing
 
 
+def ffmpeg_cpuflags() -> str:
+    """ffmpeg's `-cpuflags` for the analysis's pinned instruction set (shared/core/cpu.py):
+    its encoders, filters and scalers then take the same SIMD code on every CPU, so a
+    test clip is built to the same samples and pixels everywhere."""
+    from shared.measure.cpu import pin_ffmpeg
+
+    return hex(pin_ffmpeg())
+
+
+def pinned(cmd: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """`cmd` as text, with the pinned `-cpuflags` when it runs ffmpeg."""
+    args = [str(c) for c in cmd]
+    if args and args[0] == "ffmpeg" and "-cpuflags" not in args:
+        args[1:1] = ["-cpuflags", ffmpeg_cpuflags()]
+    return args
+
+
 def _run(cmd: Sequence[str | os.PathLike[str]], timeout: float = 600) -> None:
-    proc = subprocess.run(
-        [str(c) for c in cmd], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    proc = subprocess.run(pinned(cmd), capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
 
@@ -277,7 +296,7 @@ def _codec_args(path: Path, crf: int) -> list[str | Path]:
     if path.suffix == ".webm":
         return ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "0",
                 "-crf", str(crf + 10), "-c:a", "libopus", "-b:a", "96k"]  # fmt: skip
-    return ["-c:v", "libx264", "-preset", "ultrafast", "-crf", str(crf), "-pix_fmt", "yuv420p",
+    return ["-c:v", "libx264", *X264_THREADS, "-preset", "ultrafast", "-crf", str(crf), "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"]  # fmt: skip
 
 
@@ -370,7 +389,7 @@ def rotated(src: Clip, out_dir: Path, degrees: int = -90) -> Clip:
         width, height = (src.height, src.width) if k % 2 else (src.width, src.height)
         vout = fout.add_stream("libx264", rate=vin.average_rate)
         vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
-        vout.options = {"preset": "ultrafast", "crf": "23"}
+        vout.options = {"preset": "ultrafast", "crf": "23", "threads": X264_THREADS[1]}
         vout.set_display_rotation(degrees)
         for i, frame in enumerate(fin.decode(vin)):
             stored = np.ascontiguousarray(np.rot90(frame.to_ndarray(format="rgb24"), -k))
@@ -458,7 +477,7 @@ def non_speech(out_dir: Path, kind: str) -> Clip:
     path = out_dir / f"non_speech_{kind}.mp4"
     _run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
           "color=c=gray:size=72x128:rate=10:duration=8", "-f", "lavfi", "-i", NON_SPEECH[kind],
-          "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", path])  # fmt: skip
+          "-t", "8", "-c:v", "libx264", *X264_THREADS, "-preset", "ultrafast", "-c:a", "aac", path])  # fmt: skip
     return Clip(path=path, duration=8.0, width=72, height=128, fps=10)
 
 

@@ -43,10 +43,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from devstack.media import X264_THREADS, pinned
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 SIZE = (540, 960)  # a vertical reel at half of 1080x1920: fast to measure, same shape
 FPS = 25
-BUILD_VERSION = 2  # bump when a builder changes what it writes (invalidates caches)
+BUILD_VERSION = 3  # bump when a builder changes what it writes (invalidates caches)
 
 Registry = Literal["debian", "pypi"]
 Layout = Literal["cover", "blurfill"]
@@ -408,9 +410,7 @@ class RealClip:
 
 
 def _run(cmd: Sequence[str | os.PathLike[str]], timeout: float = 600) -> str:
-    proc = subprocess.run(
-        [str(c) for c in cmd], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    proc = subprocess.run(pinned(cmd), capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return proc.stdout
@@ -646,7 +646,7 @@ def _encode(
         f"atrim=end={duration:.3f}[aout]"
     )
     cmd += ["-filter_complex", ";".join(graph), "-map", video_out, "-map", "[aout]"]
-    cmd += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
+    cmd += ["-c:v", "libx264", *X264_THREADS, "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
             "-r", str(fps), "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
             "-map_metadata", "-1", "-fflags", "+bitexact", "-movflags", "+faststart",
             "-t", f"{duration:.3f}", out]  # fmt: skip

@@ -47,6 +47,12 @@ locals {
     CLAIM_LEASE_SEC           = tostring(local.claim_lease_sec)
     MAX_ATTEMPTS              = tostring(var.max_attempts)
   }
+
+  # Every numeric library of the analysis on one instruction set, whatever CPU Cloud
+  # Run gives the instance: the same video gives the same result (shared/core/cpu.py).
+  cpu_env = {
+    REELS_CPU_ISA = var.cpu_isa
+  }
 }
 
 resource "google_artifact_registry_repository" "functions" {
@@ -171,7 +177,7 @@ resource "google_cloudfunctions2_function" "analyze" {
     ingress_settings                 = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision   = true
 
-    environment_variables = merge(local.common_env, local.analyze_env, local.quota_env)
+    environment_variables = merge(local.common_env, local.analyze_env, local.quota_env, local.cpu_env)
 
     # The key is read from Secret Manager at start; it is never in Terraform state.
     dynamic "secret_environment_variables" {

@@ -62,6 +62,17 @@ variable "analyzer" {
   }
 }
 
+variable "cpu_isa" {
+  description = "Instruction set every numeric library of the analysis uses (shared/core/cpu.py): AVX2 runs on every CPU Cloud Run has and gives the same result on all of them."
+  type        = string
+  default     = "AVX2"
+
+  validation {
+    condition     = contains(["GENERIC", "AVX", "AVX2", "AVX512"], var.cpu_isa)
+    error_message = "cpu_isa must be one of GENERIC, AVX, AVX2, AVX512."
+  }
+}
+
 variable "gemini_model" {
   description = "Gemini model analyze asks first (shared/analyzers/gemini/models.py says why: the newest GA Flash, December 2026)."
   type        = string

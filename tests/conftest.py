@@ -19,6 +19,14 @@ for _key in ("GEMINI_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "ANALYZER"):
     os.environ.pop(_key, None)
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Once per run: the CPU and the instruction set the analysis runs with, so a
+    failure report says where it came from."""
+    from shared.measure.cpu import describe
+
+    return describe()
+
+
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")

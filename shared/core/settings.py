@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     google_cloud_location: str = "global"
     result_cache: bool = Field(True, description="Same bytes, settings, topic: stored result.")
     cache_collection: str = "result_cache"
+    reels_cpu_isa: Literal["GENERIC", "AVX", "AVX2", "AVX512"] = Field(
+        "AVX2",
+        description="Instruction set of every numeric library of the analysis "
+        "(shared/core/cpu.py; read from the environment when `shared` is imported).",
+    )
 
     # Users and quotas (per UTC day): checked before any URL is signed.
     quota_user_daily: int = Field(10, ge=0, description="Videos a day per user.")

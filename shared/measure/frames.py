@@ -20,6 +20,9 @@ def extract_frames(
     """JPEG bytes for each time (seconds from the start), None where none decodes."""
     import av
 
+    from shared.measure.cpu import pin_ffmpeg
+
+    pin_ffmpeg()
     out: list[bytes | None] = [None] * len(times)
     with av.open(str(path), metadata_errors="ignore") as container:
         if not container.streams.video:

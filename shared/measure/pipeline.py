@@ -31,7 +31,7 @@ from shared.core.errors import ErrorCode, PermanentError
 from shared.core.measurements import Caption, Measurements, Shot
 from shared.core.messages import Stage
 from shared.core.video import ProgressFn
-from shared.measure import memory
+from shared.measure import cpu, memory
 from shared.measure import ocr as ocr_mod
 from shared.measure.convert import Converter
 from shared.measure.keyframes import KeyframeReader
@@ -71,6 +71,7 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
     from shared.measure.model import MODEL_SHA256
 
     versions["whisper-base"] = f"sha256:{MODEL_SHA256[:12]}"
+    versions["cpu_isa"] = cpu.level()  # every library's kernels (shared/core/cpu.py)
     return tuple(versions.items())
 
 
@@ -90,6 +91,8 @@ def warm_up() -> None:
 
     from shared.measure.model import get_model
 
+    cpu.pin_ffmpeg()
+    cpu.log_choice()
     memory.configure()
     get_model()
     ocr_mod.available()
@@ -264,6 +267,7 @@ def measure(
     """Measure a video file: streams, shots, speech, loudness, on-screen text.
 
     Each stage's busy time goes into `timings` (a new one if None), logged at the end."""
+    cpu.pin_ffmpeg()  # before anything is decoded
     memory.configure()  # before the measurement's threads exist
     timings = timings or Timings()
     try:

@@ -10,10 +10,15 @@ from devstack.media import word_error_rate
 
 pytestmark = pytest.mark.slow
 
-# Clean studio speech: Whisper base gets such prompts nearly word for word.
-MAX_WER = {"russian": 0.15, "english": 0.15}
+# Clean studio speech: Whisper base gets such prompts nearly word for word. What the
+# instruction set changed (bench/bench_isa.py, docs/real-media.md): pinned at every level
+# the same text (Russian 0.034, English 0.038); before the pins, Russian 0.034-0.138 and
+# one prompt 0-0.75 (int8 kernels without VNNI). The model gets one word wrong in each
+# clip, on one prompt, at every level: a clip may have one more (so a change to the
+# model or its decoding that costs a word is seen), a prompt (3-9 words) one.
+MAX_WRONG_WORDS = {"russian": 2, "english": 2}
 LANGUAGE = {"russian": "ru", "english": "en"}
-PROMPT_MAX_WER = 0.34  # each prompt, from the words timed inside it
+PROMPT_MAX_WRONG_WORDS = 1  # each prompt, from the words timed inside it
 ONSET_TOLERANCE_SEC = 0.15
 SPEECH = ["russian", "english"]
 
@@ -30,8 +35,9 @@ def test_word_error_rate(name: str, real_clips, measured) -> None:
     clip = real_clips[name]
     m = measured(clip.path)
     assert m.transcript is not None
-    wer = word_error_rate(clip.spoken_text(), m.transcript.text)
-    assert wer <= MAX_WER[name], (wer, clip.spoken_text(), m.transcript.text)
+    reference = clip.spoken_text()
+    wrong = round(word_error_rate(reference, m.transcript.text) * len(reference.split()))
+    assert wrong <= MAX_WRONG_WORDS[name], (wrong, reference, m.transcript.text)
 
 
 @pytest.mark.parametrize("name", SPEECH)
@@ -42,8 +48,8 @@ def test_each_prompt_is_heard_where_it_is_spoken(name: str, real_clips, measured
     for prompt in clip.speech:
         words = m.transcript.words_between(prompt.start - 0.15, prompt.end + 0.15)
         heard = " ".join(w.text for w in words)
-        wer = word_error_rate(prompt.text, heard)
-        assert wer <= PROMPT_MAX_WER, (prompt.key, prompt.start, prompt.text, heard)
+        wrong = round(word_error_rate(prompt.text, heard) * len(prompt.text.split()))
+        assert wrong <= PROMPT_MAX_WRONG_WORDS, (prompt.key, prompt.start, prompt.text, heard)
 
 
 @pytest.mark.parametrize("name", SPEECH)

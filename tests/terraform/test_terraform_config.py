@@ -212,6 +212,22 @@ def test_environment_of_each_function(tf: TfConfig) -> None:
     assert "SIGNING_SERVICE_ACCOUNT" not in analyze
 
 
+def test_analyze_pins_the_instruction_set_python_chooses(tf: TfConfig) -> None:
+    """One source of truth: the analysis's instruction set (shared/core/cpu.py) is the
+    Terraform variable's default, its allowed values are the levels, and analyze gets it."""
+    from typing import get_args
+
+    from shared.core import cpu
+
+    assert _env(tf, "analyze")["REELS_CPU_ISA"] == ref("var.cpu_isa")
+    variable = tf.variables["cpu_isa"]
+    assert variable["default"] == cpu.LEVEL
+    allowed = re.findall(r'\\?"([A-Z0-9]+)\\?"', variable["validation"][0]["condition"])
+    assert tuple(allowed) == cpu.LEVELS
+    field = Settings.model_fields["reels_cpu_isa"]
+    assert field.default == cpu.LEVEL and get_args(field.annotation) == cpu.LEVELS
+
+
 def test_gemini_key_is_a_secret_env_var_of_analyze_only(tf: TfConfig) -> None:
     for name in ("upload_url", "status"):
         service = block(tf.resource("google_cloudfunctions2_function", name), "service_config")
