@@ -32,7 +32,7 @@ def short_lease_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stac
         extra_env={"ANALYZER": "offline", "CLAIM_LEASE_SEC": str(LEASE_SEC)},
         sweep_interval_sec=0,
     )
-    stack.start()
+    stack.start_on_free_ports()
     try:
         yield stack
     finally:
