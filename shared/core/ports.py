@@ -6,6 +6,7 @@ tests implement them in memory. Nothing here imports a cloud library.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,8 +79,8 @@ class Storage(Protocol):
         """Delete the object if it still is this generation; False if gone or replaced."""
         ...
 
-    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
-        """Up to `limit` objects under `prefix`."""
+    def list(self, prefix: str, page_size: int) -> Iterator[ObjectInfo]:
+        """Every object under `prefix`, read `page_size` at a time."""
         ...
 
     def put(self, name: str, data: bytes, content_type: str) -> None:

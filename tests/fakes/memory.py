@@ -4,6 +4,7 @@ tests of the orchestration. The real adapters are exercised in tests/integration
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +90,7 @@ class MemoryStorage:
     blobs: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # what put() wrote
     downloads: int = 0
     deleted: list[tuple[str, str | None]] = field(default_factory=list)
+    pages_listed: int = 0
 
     def signed_upload(
         self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
@@ -123,9 +125,20 @@ class MemoryStorage:
     def signed_get(self, name: str, ttl_sec: int) -> str:
         return f"memory://{name}?ttl={ttl_sec}"
 
-    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
-        found = [self.info(n) for n in sorted(self.objects) if n.startswith(prefix)]
-        return [i for i in found if i is not None][:limit]
+    def list(self, prefix: str, page_size: int) -> Iterator[ObjectInfo]:
+        """Page by page, as Cloud Storage does: names after the last one listed."""
+        after = ""
+        while True:
+            page = sorted(n for n in self.objects if n.startswith(prefix) and n > after)
+            page = page[:page_size]
+            if not page:
+                return
+            self.pages_listed += 1
+            for name in page:
+                info = self.info(name)
+                if info is not None:
+                    yield info
+            after = page[-1]
 
 
 @dataclass
