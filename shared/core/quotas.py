@@ -9,6 +9,7 @@ service, `tokens`); a day is a UTC date, and quotas reset at 00:00 UTC.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -49,9 +50,29 @@ def resets_at(now: datetime) -> datetime:
     return start + timedelta(days=1)
 
 
+IPV6_PREFIX = 64
+
+
+def network_of(address: str) -> str:
+    """What one client is: an IPv4 address, or an IPv6 /64. A provider hands every
+    customer at least a /64 (RFC 6177) and a host picks any address in it at will
+    (privacy addresses, RFC 8981), so a per-address quota keyed on the full IPv6 address
+    is 2**64 quotas for one client. An IPv4-mapped address is its IPv4 address; a
+    string that is no address stays itself."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
+
+
 def ip_key(address: str, salt: str) -> str:
-    """Addresses are not stored: a salted hash stands for them."""
-    return hashlib.sha256(f"{salt}:{address}".encode()).hexdigest()[:24]
+    """Addresses are not stored: a salted hash of the client's network stands for them."""
+    return hashlib.sha256(f"{salt}:{network_of(address)}".encode()).hexdigest()[:24]
 
 
 def counters(uid: str, ip_hash: str, limits: Limits, now: datetime) -> list[Counter]:

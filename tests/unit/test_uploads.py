@@ -95,3 +95,29 @@ def test_bearer_header_parsing() -> None:
         except InvalidToken:
             continue
         raise AssertionError(f"accepted {bad!r}")
+
+
+def test_an_ipv6_client_is_its_64_not_each_address() -> None:
+    """Before: every address of a /64 (2**64 of them, picked at will) had its own quota."""
+    core, _, _ = uploads(quota_user_daily=100, quota_ip_daily=2)
+    got = [
+        core.create(BODY, identity=Identity(f"u{i}", True), client_ip=address).status
+        for i, address in enumerate(
+            ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2:a:b:c:d"]
+        )
+    ]
+    assert got == [201, 201, 429]
+    # the next /64 is another client
+    other = core.create(BODY, identity=Identity("v", True), client_ip="2001:db8:1:3::1")
+    assert other.status == 201
+
+
+def test_the_network_a_quota_is_keyed_on() -> None:
+    assert quotas.network_of("2001:DB8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert quotas.network_of("fe80::1%eth0") == "fe80::/64"
+    assert quotas.network_of("::ffff:203.0.113.7") == "203.0.113.7"
+    assert quotas.network_of("203.0.113.7") == "203.0.113.7"
+    assert quotas.network_of("unknown") == "unknown"
+    salt = "p"
+    assert quotas.ip_key("203.0.113.7", salt) == quotas.ip_key("::ffff:203.0.113.7", salt)
+    assert quotas.ip_key("203.0.113.7", salt) != quotas.ip_key("203.0.113.8", salt)
