@@ -79,6 +79,10 @@ def test_claims_are_checked() -> None:
         {"exp": 1000},
         {"iat": 9000},
         {"sub": ""},
+        {"sub": "a/b"},  # before: a 500 (a path in the quota's document id)
+        {"sub": "a\x00b"},
+        {"firebase": "anonymous"},  # before: a 500 (str has no .get)
+        {"firebase": ["x"]},
     ):
         try:
             identity_from_claims({**CLAIMS, **change}, "p", 2000)
