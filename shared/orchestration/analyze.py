@@ -20,6 +20,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,7 @@ from shared.adapters import logs
 from shared.adapters.probe import probe
 from shared.analyzers.base import Analyzer
 from shared.core import jobs
-from shared.core.errors import ErrorCode, PermanentError, TransientError
+from shared.core.errors import ErrorCode, PermanentError, TransientError, is_programming_error
 from shared.core.events import FinalizeEvent
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage, error_message
@@ -211,8 +212,13 @@ class Pipeline:
             return self._fail(claim, event, exc.code, exc.user_message, str(exc))
         except TransientError as exc:
             return self._retry_or_fail(claim, event, doc, exc, exc.code)
-        except Exception as exc:  # a bug or an outage we did not foresee: retry, bounded
-            logs.error(f"unexpected error: {exc!r}", stage="analyze")
+        except Exception as exc:
+            if is_programming_error(exc):  # the same bytes would raise it again: end now
+                trace = traceback.format_exc()
+                logs.error(f"bug, not retried: {exc!r}", stage="analyze", stack_trace=trace)
+                code = ErrorCode.ANALYSIS_FAILED
+                return self._fail(claim, event, code, error_message(code), repr(exc))
+            logs.error(f"unexpected error: {exc!r}", stage="analyze")  # an outage: retry, bounded
             return self._retry_or_fail(claim, event, doc, exc, ErrorCode.ANALYSIS_FAILED)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -167,6 +167,18 @@ def test_unexpected_exception_is_retried_then_fails_clearly(video):
     assert store.docs[job_id]["error"]["code"] == "analysis_failed"
 
 
+@pytest.mark.parametrize("bug", [IndexError("list index out of range"), KeyError("x"), TypeError()])
+def test_a_bug_fails_at_once_and_is_not_retried(video, bug, capsys):
+    """Before: an IndexError in speech.py counted as transient, and the job ran five
+    times (324-562 s each) before analysis_failed."""
+    pipeline, store, storage, job_id, event = setup(video, ScriptedAnalyzer(bug))
+    assert pipeline.handle(event) is Outcome.FAILURE
+    assert store.docs[job_id]["error"]["code"] == "analysis_failed"
+    assert store.docs[job_id]["attempts"] == 1
+    assert storage.deleted == [(event.name, "7")]
+    assert "Traceback" in capsys.readouterr().out  # the log says where
+
+
 def test_busy_claim_is_acknowledged_and_ended_job_is_cleaned_up(video):
     analyzer = ScriptedAnalyzer()
     pipeline, store, storage, job_id, event = setup(video, analyzer)
