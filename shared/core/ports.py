@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from shared.core.identity import Identity
 from shared.core.jobs import ClaimDecision
 from shared.core.messages import ErrorCode, Stage
-from shared.core.quotas import Counter
+from shared.core.quotas import Counter, Hold
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,22 @@ class TokenVerifier(Protocol):
 class QuotaStore(Protocol):
     """Daily counters, checked and counted together in one transaction."""
 
-    def take(self, counters: list[Counter], tokens_doc: str, token_budget: int) -> Counter | None:
-        """Count one upload in every counter, unless one is full (returned, nothing
-        counted) or the service's Gemini tokens reached `token_budget` (> 0)."""
+    def take(
+        self,
+        counters: list[Counter],
+        tokens_doc: str,
+        token_budget: int,
+        *,
+        hold: Hold,
+        now: datetime,
+    ) -> Counter | None:
+        """Hold one upload's share in every counter until `hold.until`, unless one is
+        full (returned, nothing held: uploads charged + live holds reach its limit) or
+        the service's Gemini tokens reached `token_budget` (> 0)."""
+        ...
+
+    def charge(self, doc_ids: list[str], job_id: str) -> None:
+        """The job's upload arrived: its held share is charged in each counter (once)."""
         ...
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None: ...

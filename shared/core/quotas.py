@@ -2,8 +2,11 @@
 service (videos, and Gemini tokens spent). Pure: the counting happens in one
 Firestore transaction (`shared.adapters.firestore_quotas`), the rules live here.
 
-Counters are documents `quotas/<day>:<scope>:<key>` with a `count` (and, for the
-service, `tokens`); a day is a UTC date, and quotas reset at 00:00 UTC.
+Counters are documents `quotas/<day>:<scope>:<key>`; a day is a UTC date, and quotas
+reset at 00:00 UTC. What is counted is what is used: a signed URL *holds* its share
+(`held.<job id>`: until the URL expires) and an upload *charges* it (`count` + 1,
+`charged.<job id>`, once however often it is delivered). A URL never used gives its
+share back when it expires. The service's document also counts `tokens`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from shared.core.messages import ErrorCode
 
@@ -38,6 +42,43 @@ class Limits:
     per_ip: int
     service_videos: int
     service_tokens: int  # Gemini tokens a day for the whole service; 0 = no cap
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A signed URL's share in each counter: the job's, until the URL expires."""
+
+    job_id: str
+    until: datetime
+
+
+def _live(value: dict[str, Any], now: datetime) -> dict[str, datetime]:
+    charged = value.get("charged") or {}
+    return {
+        job: until
+        for job, until in (value.get("held") or {}).items()
+        if until > now and job not in charged
+    }
+
+
+def in_use(value: dict[str, Any], now: datetime) -> int:
+    """Uploads charged plus URLs still live that may yet be used."""
+    return int(value.get("count", 0)) + len(_live(value, now))
+
+
+def holding(value: dict[str, Any], hold: Hold, now: datetime) -> dict[str, datetime]:
+    """The counter's new `held` map: its live reservations and this one (lapsed ones go)."""
+    return {**_live(value, now), hold.job_id: hold.until}
+
+
+def charging(value: dict[str, Any], job_id: str) -> dict[str, Any] | None:
+    """The counter's fields once `job_id`'s upload is charged; None if it already was."""
+    charged = dict(value.get("charged") or {})
+    if job_id in charged:
+        return None
+    held = {job: until for job, until in (value.get("held") or {}).items() if job != job_id}
+    charged[job_id] = True
+    return {"count": int(value.get("count", 0)) + 1, "held": held, "charged": charged}
 
 
 def day_of(now: datetime) -> str:

@@ -201,6 +201,7 @@ class Pipeline:
 
         workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
         try:
+            self._charge(claim.job_id, doc)
             result = self._analyze(event, doc, workdir, progress)
             if not claim.succeed(result.model_dump(mode="json")):
                 return self._lost_claim(claim.job_id, event)
@@ -337,6 +338,11 @@ class Pipeline:
                 stage="cleanup",
                 generation=newer.generation,
             )
+
+    def _charge(self, job_id: str, doc: dict[str, Any]) -> None:
+        """The upload arrived: the quota shares its URL held are used (once)."""
+        if self.quotas is not None and doc.get("quota_docs"):
+            self.quotas.charge(list(doc["quota_docs"]), job_id)
 
     def _count_tokens(self, result: AnalysisResult) -> None:
         usage = result.meta.usage

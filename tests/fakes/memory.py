@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.core import jobs
+from shared.core import jobs, quotas
 from shared.core.messages import ErrorCode, Stage
 from shared.core.ports import ObjectInfo, SignedUpload
 
@@ -145,18 +145,34 @@ class MemoryStorage:
 class MemoryQuotas:
     """`shared.core.ports.QuotaStore` on a dict (the real transaction: tests/integration)."""
 
-    counts: dict[str, int] = field(default_factory=dict)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
+    now: datetime | None = None  # the last `take`'s time, for `counts`
 
-    def take(self, counters: list[Any], tokens_doc: str, token_budget: int) -> Any:
+    @property
+    def counts(self) -> dict[str, int]:
+        """Each counter's uploads charged plus live holds."""
+        now = self.now or datetime.now(UTC)
+        return {doc_id: quotas.in_use(v, now) for doc_id, v in self.values.items()}
+
+    def take(
+        self, counters: list[Any], tokens_doc: str, token_budget: int, *, hold: Any, now: datetime
+    ) -> Any:
+        self.now = now
         for counter in counters:
-            if self.counts.get(counter.doc_id, 0) >= counter.limit:
+            if quotas.in_use(self.values.get(counter.doc_id, {}), now) >= counter.limit:
                 return counter
         if token_budget > 0 and self.tokens.get(tokens_doc, 0) >= token_budget:
             return next(c for c in counters if c.doc_id == tokens_doc)
         for counter in counters:
-            self.counts[counter.doc_id] = self.counts.get(counter.doc_id, 0) + 1
+            value = self.values.setdefault(counter.doc_id, {})
+            value["held"] = quotas.holding(value, hold, now)
         return None
+
+    def charge(self, doc_ids: list[str], job_id: str) -> None:
+        for doc_id in doc_ids:
+            value = self.values.setdefault(doc_id, {})
+            value.update(quotas.charging(value, job_id) or {})
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None:
         self.tokens[tokens_doc] = self.tokens.get(tokens_doc, 0) + tokens

@@ -3,7 +3,7 @@ the Gemini token budget."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.core import quotas
 from shared.core.identity import Identity, InvalidToken, bearer_token, identity_from_claims
@@ -125,3 +125,27 @@ def test_the_network_a_quota_is_keyed_on() -> None:
     salt = "p"
     assert quotas.ip_key("203.0.113.7", salt) == quotas.ip_key("::ffff:203.0.113.7", salt)
     assert quotas.ip_key("203.0.113.7", salt) != quotas.ip_key("203.0.113.8", salt)
+
+
+def test_unused_urls_give_their_share_back() -> None:
+    """Issue 20, item 2: the service budget was counted when a URL was issued, so 200
+    POSTs and no upload refused every new user until midnight. A URL now holds its
+    share until it expires; an upload charges it for good."""
+    core, store, q = uploads(quota_service_daily=2, quota_user_daily=10)
+    t0 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    core.clock = lambda: t0
+    ask = [
+        core.create(BODY, identity=Identity(f"u{i}", True), client_ip=f"10.0.0.{i}")
+        for i in range(3)
+    ]
+    assert [a.status for a in ask] == [201, 201, 429]  # live reservations count
+    used = ask[0].body["job_id"]
+    q.charge(store.docs[used]["quota_docs"], used)
+    q.charge(store.docs[used]["quota_docs"], used)  # a duplicate delivery: charged once
+    core.clock = lambda: t0 + timedelta(seconds=901)  # the URLs have expired
+    late = [
+        core.create(BODY, identity=Identity(f"v{i}", True), client_ip=f"10.1.0.{i}")
+        for i in range(2)
+    ]
+    assert [a.status for a in late] == [201, 429]  # the unused URL gave its share back
+    assert q.counts[quotas.service_doc_id(t0)] == 2  # one charged, one held
