@@ -31,6 +31,11 @@ class MissingDependency(RuntimeError):
     """A binary the local stack needs is not installed."""
 
 
+class PortInUse(RuntimeError):
+    """A port was taken between choosing it and starting the process on it (another
+    stack on the machine, or any outgoing connection's ephemeral port)."""
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -84,7 +89,7 @@ class Process:
 
     def start(self, timeout: float = 90.0) -> Process:
         if not port_is_free(self.port):
-            raise RuntimeError(
+            raise PortInUse(
                 f"{self.name}: port {self.port} is already in use (is another `make run` going?)"
             )
         self.log_dir.mkdir(parents=True, exist_ok=True)

@@ -127,9 +127,11 @@ def analyze(path: Path) -> dict[str, Any]:
 
 
 def run_fresh(path: Path, level: str | None = None) -> dict[str, Any]:
-    """`analyze(path)` in a fresh interpreter (pinned to `level`, else to the default)."""
+    """`analyze(path)` in a fresh interpreter, which pins itself to `level` (else to the
+    level this process was pinned to: `import shared` wrote it in REELS_CPU_ISA)."""
     from shared.core import cpu
 
+    level = level or os.environ.get(cpu.LEVEL_VARIABLE)
     env = {k: v for k, v in os.environ.items() if k not in {p.variable for p in cpu.PINS}}
     env.pop(cpu.LEVEL_VARIABLE, None)
     if level:

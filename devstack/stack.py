@@ -35,6 +35,7 @@ from devstack.emulators import (
     AuthEmulator,
     FakeGcs,
     FirestoreEmulator,
+    PortInUse,
     Process,
     PubSubEmulator,
     free_port,
@@ -203,6 +204,19 @@ class Stack:
             self.stop()
             raise
         return self
+
+    def start_on_free_ports(self, attempts: int = 3) -> Stack:
+        """Start on ports free now. They are chosen before the processes bind them, so
+        another stack on the machine or an outgoing connection may take one first:
+        then start again on others."""
+        for attempt in range(attempts):
+            self.ports = Ports.free()
+            try:
+                return self.start()
+            except PortInUse:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _start(self) -> None:
         # A fresh start: no objects or logs from an earlier run (the project id is new too).

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devstack.emulators import MissingDependency
-from devstack.stack import Ports, Stack
+from devstack.stack import Stack
 
 # Tests never reach a real Gemini: without this the analyzer choice would depend
 # on the developer's environment.
@@ -36,7 +36,6 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
     s = Stack(
-        ports=Ports.free(),
         project=f"reels-test-{os.getpid()}",
         workdir=workdir,
         extra_env={
@@ -56,7 +55,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         sweep_interval_sec=0,
     )
     try:
-        s.start()
+        s.start_on_free_ports()
     except MissingDependency as exc:
         pytest.fail(f"The local stack cannot start: {exc}", pytrace=False)
     try:

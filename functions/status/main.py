@@ -10,11 +10,11 @@ from flask import Request, Response
 from shared.adapters import logs
 from shared.adapters.firestore_jobs import FirestoreJobStore
 from shared.adapters.http import (
-    answer_framework_refusals_in_json,
     begin,
     error_response,
     is_invalid_argument,
     json_response,
+    start_http_function,
     with_cors,
 )
 from shared.core import jobs
@@ -26,8 +26,9 @@ from shared.orchestration.status import status_body
 _store: FirestoreJobStore | None = None
 _signer: Storage | None = None
 
-# The framework's own refusals (a path its router will not take) in our JSON too.
-answer_framework_refusals_in_json()
+# Refuse emulator mode on Cloud Run; the framework's own refusals (a path its router
+# will not take, an over-long header) in our JSON too.
+start_http_function()
 
 
 def _jobs() -> FirestoreJobStore:

@@ -11,13 +11,13 @@ from flask import Request, Response
 from shared.adapters import logs
 from shared.adapters.http import (
     BodyTooLarge,
-    answer_framework_refusals_in_json,
     begin,
     client_ip,
     discard_body,
     error_response,
     json_response,
     read_json,
+    start_http_function,
     with_cors,
 )
 from shared.core.identity import InvalidToken, bearer_token
@@ -35,8 +35,9 @@ _uploads: Uploads | None = None
 _verifier: TokenVerifier | None = None
 _app_checker: AppCheckVerifier | None = None
 
-# The framework's own refusals (a path its router will not take) in our JSON too.
-answer_framework_refusals_in_json()
+# Refuse emulator mode on Cloud Run; the framework's own refusals (a path its router
+# will not take, an over-long header) in our JSON too.
+start_http_function()
 
 
 def _parts() -> tuple[Uploads, TokenVerifier]:

@@ -15,7 +15,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from shared.core.identity import InvalidToken
+from shared.core.identity import CLOCK_SKEW_SEC, InvalidToken
 
 if TYPE_CHECKING:
     from shared.core.settings import Settings
@@ -39,7 +39,13 @@ class AppCheckVerifier:
             raise InvalidToken("no App Check token")
         number = self.settings.google_cloud_project_number
         try:
-            claims = jwt.decode(token, certs=self._keys(), verify=True, audience=None)  # type: ignore[no-untyped-call]
+            claims = jwt.decode(  # type: ignore[no-untyped-call]
+                token,
+                certs=self._keys(),
+                verify=True,
+                audience=None,
+                clock_skew_in_seconds=CLOCK_SKEW_SEC,
+            )
         except (ValueError, KeyError) as exc:
             raise InvalidToken(f"App Check: {exc}") from exc
         if claims.get("iss") != f"https://firebaseappcheck.googleapis.com/{number}":

@@ -14,7 +14,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
-from shared.core.identity import Identity, InvalidToken, identity_from_claims
+from shared.core.identity import CLOCK_SKEW_SEC, Identity, InvalidToken, identity_from_claims
 
 if TYPE_CHECKING:
     from shared.core.settings import Settings
@@ -45,7 +45,15 @@ class FirebaseTokenVerifier:
         from google.auth import jwt
 
         try:
-            claims = jwt.decode(token, certs=self._keys(), audience=None, verify=True)  # type: ignore[no-untyped-call]
+            # google-auth checks iat/exp itself, with no skew unless told: a token issued
+            # by a clock 2 s ahead was refused ("Token used too early").
+            claims = jwt.decode(  # type: ignore[no-untyped-call]
+                token,
+                certs=self._keys(),
+                audience=None,
+                verify=True,
+                clock_skew_in_seconds=CLOCK_SKEW_SEC,
+            )
         except (ValueError, KeyError) as exc:
             raise InvalidToken(f"signature: {exc}") from exc
         return dict(claims)

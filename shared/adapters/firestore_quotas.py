@@ -10,9 +10,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.firestore_client import firestore_client
-from shared.core.quotas import Counter
+from shared.core import quotas
+from shared.core.quotas import Counter, Hold
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from google.cloud.firestore import Client, Transaction
 
     from shared.core.settings import Settings
@@ -43,7 +46,15 @@ class FirestoreQuotaStore:
     def _ref(self, doc_id: str) -> Any:
         return self.client.collection(self.settings.quotas_collection).document(doc_id)
 
-    def take(self, counters: list[Counter], tokens_doc: str, token_budget: int) -> Counter | None:
+    def take(
+        self,
+        counters: list[Counter],
+        tokens_doc: str,
+        token_budget: int,
+        *,
+        hold: Hold,
+        now: datetime,
+    ) -> Counter | None:
         from google.cloud import firestore
 
         refs = [self._ref(c.doc_id) for c in counters]  # the service's includes its tokens
@@ -55,16 +66,15 @@ class FirestoreQuotaStore:
                 doc_id: (s.to_dict() or {}) if s.exists else {} for doc_id, s in snaps.items()
             }
             for counter in counters:
-                if int(values.get(counter.doc_id, {}).get("count", 0)) >= counter.limit:
+                if quotas.in_use(values.get(counter.doc_id, {}), now) >= counter.limit:
                     return counter
             if token_budget > 0:
                 spent = int(values.get(tokens_doc, {}).get("tokens", 0))
                 if spent >= token_budget:
                     return next(c for c in counters if c.doc_id == tokens_doc)
             for counter, ref in zip(counters, refs, strict=True):
-                tx.set(
-                    ref, {"count": firestore.Increment(1), "scope": counter.scope.value}, merge=True
-                )
+                held = quotas.holding(values.get(counter.doc_id, {}), hold, now)
+                tx.set(ref, {"held": held, "scope": counter.scope.value}, merge=["held", "scope"])
             return None
 
         from google.api_core.exceptions import Aborted
@@ -82,12 +92,39 @@ class FirestoreQuotaStore:
                     time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def refund(self, doc_ids: list[str]) -> None:
-        """One upload given back in each counter (never below zero: they were counted)."""
+    def charge(self, doc_ids: list[str], job_id: str) -> None:
         from google.cloud import firestore
 
-        for doc_id in doc_ids:
-            self._ref(doc_id).set({"count": firestore.Increment(-1)}, merge=True)
+        refs = [self._ref(doc_id) for doc_id in doc_ids]
+
+        @firestore.transactional
+        def run(tx: Transaction) -> None:
+            snaps = list(tx.get_all(refs))
+            values = {s.id: (s.to_dict() or {}) if s.exists else {} for s in snaps}
+            for ref in refs:
+                fields = quotas.charging(values.get(ref.id, {}), job_id)
+                if fields is not None:  # else charged already (a duplicate delivery)
+                    tx.set(ref, fields, merge=list(fields))
+
+        with _TAKE_LOCK:
+            run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+
+    def release(self, doc_ids: list[str], job_id: str) -> None:
+        from google.cloud import firestore
+
+        refs = [self._ref(doc_id) for doc_id in doc_ids]
+
+        @firestore.transactional
+        def run(tx: Transaction) -> None:
+            snaps = list(tx.get_all(refs))
+            values = {s.id: (s.to_dict() or {}) if s.exists else {} for s in snaps}
+            for ref in refs:
+                held = quotas.releasing(values.get(ref.id, {}), job_id)
+                if held is not None:  # else not held (lapsed, charged or released)
+                    tx.set(ref, {"held": held}, merge=["held"])
+
+        with _TAKE_LOCK:
+            run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None:
         from google.cloud import firestore

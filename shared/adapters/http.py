@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from collections.abc import Mapping
 from typing import IO, Any
 
 from flask import Request, Response, current_app, has_app_context
@@ -57,6 +59,49 @@ def answer_framework_refusals_in_json() -> None:
     way (a test importing main.py), there is no app of ours and nothing to do."""
     if has_app_context():
         current_app.register_error_handler(HTTPException, framework_refusal)
+
+
+# Headers up to this size reach our code, which answers in JSON (an over-long token:
+# 401 auth_required); gunicorn's own limit (8190 bytes a field) answered in HTML 431.
+HEADER_FIELD_MAX_BYTES = 64 * 1024
+# Set on a local stack or in tests; on Cloud Run they would make the functions trust
+# unsigned tokens (the Auth emulator's) or write to nowhere.
+EMULATOR_VARIABLES = (
+    "FIREBASE_AUTH_EMULATOR_HOST",
+    "FIRESTORE_EMULATOR_HOST",
+    "PUBSUB_EMULATOR_HOST",
+    "STORAGE_EMULATOR_HOST",
+)
+
+
+class EmulatorOnCloudRun(RuntimeError):
+    """An emulator's variable is set on a Cloud Run instance: the function won't start."""
+
+
+def refuse_emulators_on_cloud_run(env: Mapping[str, str]) -> None:
+    """Cloud Run sets K_SERVICE on every instance; no emulator runs there."""
+    found = [name for name in EMULATOR_VARIABLES if env.get(name)]
+    if env.get("K_SERVICE") and found:
+        raise EmulatorOnCloudRun(
+            f"{', '.join(found)} set on Cloud Run service {env['K_SERVICE']!r}: "
+            "tokens would not be verified; remove the variable"
+        )
+
+
+def start_http_function() -> None:
+    """What an HTTP function's module does when it loads: refuse to run emulated on
+    Cloud Run, let large headers through to our own checks, and answer the
+    framework's refusals in our JSON."""
+    refuse_emulators_on_cloud_run(os.environ)
+    try:
+        from gunicorn import config
+    except ImportError:  # pragma: no cover - functions-framework always brings it
+        pass
+    else:
+        # functions-framework builds gunicorn's settings after loading our module and
+        # offers no option for this one: its default is what the new Config takes.
+        config.LimitRequestFieldSize.default = HEADER_FIELD_MAX_BYTES
+    answer_framework_refusals_in_json()
 
 
 def cors_headers(request: Request, allowed_origins: list[str], methods: str) -> dict[str, str]:

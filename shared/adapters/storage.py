@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared.core.errors import ErrorCode, PermanentError
 from shared.core.ports import ObjectInfo, SignedUpload
 
 if TYPE_CHECKING:
@@ -114,11 +116,17 @@ class GcsStorage:
         return _info(blob)
 
     def download(self, name: str, generation: str | None, dest: Path) -> None:
-        """Stream the object to a file, chunk by chunk (never whole in memory)."""
+        """Stream the object to a file, chunk by chunk (never whole in memory). A video
+        gone already (deleted, replaced) ends its job: retrying cannot bring it back."""
+        from google.api_core.exceptions import NotFound
+
         blob = self._blob(name, generation)
         blob.chunk_size = CHUNK
-        with dest.open("wb") as out:
-            blob.download_to_file(out)
+        try:
+            with dest.open("wb") as out:
+                blob.download_to_file(out)
+        except NotFound as exc:
+            raise PermanentError(ErrorCode.OBJECT_MISSING, f"{name}#{generation}: {exc}") from exc
 
     def delete(self, name: str, generation: str | None = None) -> bool:
         """Delete the object if it is still this generation. False if it is gone
@@ -140,11 +148,14 @@ class GcsStorage:
             return False
         return True
 
-    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
+    def list(self, prefix: str, page_size: int) -> Iterator[ObjectInfo]:
+        # page_size, not max_results: the iterator follows nextPageToken to the end
+        # (max_results stopped the sweep at the first 200 objects of a prefix).
         blobs = self.client.list_blobs(
-            self.settings.upload_bucket, prefix=prefix, max_results=limit
+            self.settings.upload_bucket, prefix=prefix, page_size=page_size
         )
-        return [_info(blob) for blob in blobs]
+        for blob in blobs:
+            yield _info(blob)
 
     def put(self, name: str, data: bytes, content_type: str) -> None:
         blob = self.client.bucket(self.settings.upload_bucket).blob(name)

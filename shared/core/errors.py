@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from shared.core.messages import ErrorCode, error_message
 
-__all__ = ["ErrorCode", "JobError", "PermanentError", "TransientError"]
+__all__ = [
+    "ErrorCode",
+    "JobError",
+    "PermanentError",
+    "TransientError",
+    "is_programming_error",
+]
 
 
 class JobError(Exception):
@@ -31,3 +37,24 @@ class PermanentError(JobError):
 
 class TransientError(JobError):
     """Worth another delivery: the service was busy or slow."""
+
+
+# What a bug raises (ours or a library's on input it did not expect): running the
+# same code on the same bytes again raises it again. Outages are OSError (connections,
+# timeouts) or a client library's own errors, and stay worth a retry.
+PROGRAMMING_ERRORS: tuple[type[BaseException], ...] = (
+    ArithmeticError,
+    AssertionError,
+    AttributeError,
+    LookupError,
+    NameError,
+    NotImplementedError,
+    RecursionError,
+    TypeError,
+    ValueError,
+)
+
+
+def is_programming_error(exc: BaseException) -> bool:
+    """A bug, not a transient fault: fail fast, never five full runs."""
+    return isinstance(exc, PROGRAMMING_ERRORS) and not isinstance(exc, JobError)

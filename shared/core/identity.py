@@ -47,5 +47,12 @@ def identity_from_claims(claims: dict[str, Any], project: str, now: float) -> Id
     uid = claims.get("sub")
     if not isinstance(uid, str) or not uid or len(uid) > 128:
         raise InvalidToken("no subject")
-    provider = (claims.get("firebase") or {}).get("sign_in_provider")
+    # A uid names documents (quotas, owners): a "/" would be a path, a control
+    # character a broken id. Firebase's own uids are letters and digits.
+    if "/" in uid or not uid.isprintable():
+        raise InvalidToken("subject is not a uid")
+    firebase = claims.get("firebase", {})
+    if not isinstance(firebase, dict):
+        raise InvalidToken("firebase claim is not a map")
+    provider = firebase.get("sign_in_provider")
     return Identity(uid=uid, anonymous=provider == "anonymous")

@@ -129,7 +129,8 @@ class Measurements:
     captions: list[Caption] = field(default_factory=list)
     # What limited the measurement: "truncated" (decoding stopped before the stated
     # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable",
-    # "speech_capped" (only the first audio.MAX_SPEECH_SEC were transcribed).
+    # "speech_capped" (only the first audio.MAX_SPEECH_SEC were transcribed),
+    # "speech_failed" (transcription raised a bug: no transcript, the rest stands).
     warnings: list[str] = field(default_factory=list)
 
     @property

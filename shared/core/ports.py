@@ -6,6 +6,7 @@ tests implement them in memory. Nothing here imports a cloud library.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 from shared.core.identity import Identity
 from shared.core.jobs import ClaimDecision
 from shared.core.messages import ErrorCode, Stage
-from shared.core.quotas import Counter
+from shared.core.quotas import Counter, Hold
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ class Storage(Protocol):
         """Delete the object if it still is this generation; False if gone or replaced."""
         ...
 
-    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
-        """Up to `limit` objects under `prefix`."""
+    def list(self, prefix: str, page_size: int) -> Iterator[ObjectInfo]:
+        """Every object under `prefix`, read `page_size` at a time."""
         ...
 
     def put(self, name: str, data: bytes, content_type: str) -> None:
@@ -112,15 +113,28 @@ class TokenVerifier(Protocol):
 class QuotaStore(Protocol):
     """Daily counters, checked and counted together in one transaction."""
 
-    def take(self, counters: list[Counter], tokens_doc: str, token_budget: int) -> Counter | None:
-        """Count one upload in every counter, unless one is full (returned, nothing
-        counted) or the service's Gemini tokens reached `token_budget` (> 0)."""
+    def take(
+        self,
+        counters: list[Counter],
+        tokens_doc: str,
+        token_budget: int,
+        *,
+        hold: Hold,
+        now: datetime,
+    ) -> Counter | None:
+        """Hold one upload's share in every counter until `hold.until`, unless one is
+        full (returned, nothing held: uploads charged + live holds reach its limit) or
+        the service's Gemini tokens reached `token_budget` (> 0)."""
+        ...
+
+    def charge(self, doc_ids: list[str], job_id: str) -> None:
+        """The job's upload arrived: its held share is charged in each counter (once)."""
         ...
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None: ...
 
-    def refund(self, doc_ids: list[str]) -> None:
-        """Give back one upload counted in each of these counters (a cached result)."""
+    def release(self, doc_ids: list[str], job_id: str) -> None:
+        """The job's held share is given back unused (its result came from the cache)."""
         ...
 
 

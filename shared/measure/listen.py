@@ -21,12 +21,14 @@ of a truncated file.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from shared.core.errors import is_programming_error
 from shared.core.measurements import LOUDNESS_STEP_SEC, Transcript
 from shared.measure import timings
 
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from shared.measure.tracks import AudioTracks
+
+log = logging.getLogger(__name__)
 
 MAX_DECODE_ERRORS = 50
 T = TypeVar("T")
@@ -139,9 +143,18 @@ def _transcribe(audio16k: np.ndarray, heard: Heard, duration: float, stop: threa
     from shared.measure import speech as speech_mod
 
     with timings.timed("speech"):
-        heard.transcript = speech_mod.transcribe(
-            audio16k, heard.regions, duration, stop=stop.is_set
-        )
+        try:
+            heard.transcript = speech_mod.transcribe(
+                audio16k, heard.regions, duration, stop=stop.is_set
+            )
+        except Exception as exc:
+            if not is_programming_error(exc):
+                raise
+            # A bug in transcription costs the transcript, not the analysis: the rest
+            # of the measurements stand, and the result says what is missing.
+            log.exception("transcription failed: %r", exc)
+            heard.warnings.append("speech_failed")
+            return
     heard.transcribed = not stop.is_set()
 
 

@@ -292,6 +292,8 @@ def _fill(
         if not missed or limit == 0 or (stop is not None and stop()):
             break
         clips = _clips(missed, duration, SHORT_CLIP_SEC)[:limit]
+        if not clips:  # what is left lies past the picture's end: it is dropped anyway
+            break
         more, _, _ = _decode(audio, clips, language, stop)
         taken = [(w.start, w.end) for s in segments for w in s.words]
         segments += [kept for seg in more if (kept := _heard(seg, regions, taken)) is not None]
@@ -324,9 +326,10 @@ def transcribe(
     windows. Voiced time Whisper then left without a word (it looped, or ended a
     window early) is copied where it replays a heard stretch (repeats.py) and decoded
     again in clips of at most SHORT_CLIP_SEC otherwise, with the language known."""
-    if not regions:
-        return None
-    raw, info, loop_at = _decode(audio, _clips(regions, duration), None, stop)
+    clips = _clips(regions, duration)
+    if not clips:  # nothing voiced before the picture's end (faster-whisper would
+        return None  # take no clips as the whole audio)
+    raw, info, loop_at = _decode(audio, clips, None, stop)
     segments = [kept for seg in raw if (kept := _heard(seg, regions)) is not None]
     missed = _missed(regions, raw, loop_at)
     if missed:

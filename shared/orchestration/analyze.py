@@ -23,6 +23,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from shared.adapters import logs
 from shared.adapters.probe import probe
 from shared.analyzers.base import Analyzer
 from shared.core import jobs
-from shared.core.errors import ErrorCode, PermanentError, TransientError
+from shared.core.errors import ErrorCode, PermanentError, TransientError, is_programming_error
 from shared.core.events import FinalizeEvent
 from shared.core.messages import Stage, error_message
 from shared.core.ports import JobStore, QuotaStore, ResultCache, Storage
@@ -46,33 +47,9 @@ from shared.core.video import MeasureFn, VideoInfo
 from shared.orchestration.reuse import Reuse
 from shared.orchestration.run import run_analysis
 from shared.orchestration.storyboard import FramesFn, write_storyboard
+from shared.orchestration.workdirs import WORKDIR_PREFIX, remove_stale_workdirs
 
 __all__ = ["Outcome", "Pipeline", "remove_stale_workdirs", "run_analysis"]
-
-# A job's download folder: /tmp/reels-work-<pid>-<random>. A folder whose process is
-# gone was left by a worker that was killed; the next worker removes it at start.
-WORKDIR_PREFIX = "reels-work-"
-
-
-def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
-    """Remove download folders of processes that no longer run (killed workers)."""
-    removed = []
-    for folder in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*"):
-        pid = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Outcome(StrEnum):
@@ -222,6 +199,7 @@ class Pipeline:
             cached = reuse.lookup(key, claim.job_id) if reuse and key else None
             if reuse and cached is not None:
                 return self._finish(claim, event, cached, doc, cached=True)
+            self._charge(claim.job_id, doc)
             result = self._analyze(event, doc, workdir, progress, analyzer)
             outcome = self._finish(claim, event, result, doc, cached=False)
             if reuse and key and outcome is Outcome.SUCCESS:
@@ -231,8 +209,13 @@ class Pipeline:
             return self._fail(claim, event, exc.code, exc.user_message, str(exc))
         except TransientError as exc:
             return self._retry_or_fail(claim, event, doc, exc, exc.code)
-        except Exception as exc:  # a bug or an outage we did not foresee: retry, bounded
-            logs.error(f"unexpected error: {exc!r}", stage="analyze")
+        except Exception as exc:
+            if is_programming_error(exc):  # the same bytes would raise it again: end now
+                trace = traceback.format_exc()
+                logs.error(f"bug, not retried: {exc!r}", stage="analyze", stack_trace=trace)
+                code = ErrorCode.ANALYSIS_FAILED
+                return self._fail(claim, event, code, error_message(code), repr(exc))
+            logs.error(f"unexpected error: {exc!r}", stage="analyze")  # an outage: retry, bounded
             return self._retry_or_fail(claim, event, doc, exc, ErrorCode.ANALYSIS_FAILED)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -252,7 +235,7 @@ class Pipeline:
         logs.info("job succeeded", stage="done", engine=result.meta.engine, cached=cached)
         reuse = self.reuse
         if cached and reuse is not None:
-            reuse.refund(doc)
+            reuse.release(doc, claim.job_id)
         else:
             self._count_tokens(result)
         self._delete(event)
@@ -374,6 +357,11 @@ class Pipeline:
                 stage="cleanup",
                 generation=newer.generation,
             )
+
+    def _charge(self, job_id: str, doc: dict[str, Any]) -> None:
+        """The upload arrived: the quota shares its URL held are used (once)."""
+        if self.quotas is not None and doc.get("quota_docs"):
+            self.quotas.charge(list(doc["quota_docs"]), job_id)
 
     def _count_tokens(self, result: AnalysisResult) -> None:
         usage = result.meta.usage

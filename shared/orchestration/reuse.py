@@ -6,7 +6,7 @@ bytes and settings were analysed already takes the stored result.
     -> cache entry -> the job holding the result, still SUCCESS
     -> its result, with its storyboard frames copied under this job (server-side) and
        the notice that it came from the cache
-    -> the upload given back to the user's and the service's counters; no Gemini call,
+    -> the URL's held quota share given back, never charged; no Gemini call,
        no tokens counted
 
 A lookup or a write that fails costs only the cache: the job is analysed as usual.
@@ -15,12 +15,11 @@ A lookup or a write that fails costs only the cache: the job is analysed as usua
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from shared.adapters import logs
 from shared.analyzers.base import Analyzer
-from shared.core import cache, jobs, quotas
+from shared.core import cache, jobs
 from shared.core.events import FinalizeEvent
 from shared.core.messages import Notice
 from shared.core.ports import JobStore, QuotaStore, ResultCache, Storage
@@ -93,16 +92,15 @@ class Reuse:
         except Exception as exc:
             logs.warning(f"result not cached: {exc!r}", stage="cache")
 
-    def refund(self, doc: dict[str, Any]) -> None:
-        """This upload was counted when its URL was signed; a cached result costs nothing."""
-        created = doc.get("created_at")
-        if self.quotas is None or not isinstance(created, datetime):
+    def release(self, doc: dict[str, Any], job_id: str) -> None:
+        """The URL held this upload's share in each counter; a cached result uses none."""
+        if self.quotas is None or not doc.get("quota_docs"):
             return
         try:
-            self.quotas.refund(quotas.refund_doc_ids(doc.get("owner"), created))
-            logs.info("upload given back to the quotas (cached result)", stage="cache")
+            self.quotas.release(list(doc["quota_docs"]), job_id)
+            logs.info("upload's quota share given back (cached result)", stage="cache")
         except Exception as exc:
-            logs.warning(f"quota not given back: {exc!r}", stage="cache")
+            logs.warning(f"quota share not given back: {exc!r}", stage="cache")
 
     def _forget(self, key: str) -> None:
         try:

@@ -57,8 +57,11 @@ def gemini_stack(gemini, tmp_path_factory) -> Iterator[Stack]:
             "MAX_ATTEMPTS": "2",
         },
     )
-    with stack:
+    stack.start_on_free_ports()  # another test's emulator may take a port meanwhile
+    try:
         yield stack
+    finally:
+        stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ def short_lease_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stac
         },
         sweep_interval_sec=0,
     )
-    stack.start()
+    stack.start_on_free_ports()
     try:
         yield stack
     finally:

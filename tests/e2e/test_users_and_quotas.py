@@ -33,7 +33,32 @@ def test_no_or_bad_token_is_refused_in_russian(stack):
         )
         + "."
     )
+
+    def unsigned(**claims: object) -> str:
+        now = int(time.time())
+        full = {
+            "aud": stack.project,
+            "iss": f"https://securetoken.google.com/{stack.project}",
+            "sub": "u",
+            "iat": now,
+            "exp": now + 3600,
+            **claims,
+        }
+        return (
+            ".".join(
+                base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+                for part in ({"alg": "none"}, full)
+            )
+            + "."
+        )
+
     for headers in (
+        # before: 500s (a "/" in the quota's document id; a firebase claim with no .get)
+        {"Authorization": f"Bearer {unsigned(sub='a/b')}"},
+        {"Authorization": f"Bearer {unsigned(firebase='anonymous')}"},
+        # before: gunicorn's HTML 431 (over 8190 bytes a header)
+        {"Authorization": "Bearer " + "a" * 9000},
+        {"Authorization": "Bearer " + "a" * 40000},
         {},
         {"Authorization": "Bearer"},
         {"Authorization": "Basic dXNlcjpwYXNz"},

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.core import jobs
+from shared.core import jobs, quotas
 from shared.core.messages import ErrorCode, Stage
 from shared.core.ports import ObjectInfo, SignedUpload
 
@@ -92,6 +93,7 @@ class MemoryStorage:
     downloads: int = 0
     deleted: list[tuple[str, str | None]] = field(default_factory=list)
     copies: list[tuple[str, str]] = field(default_factory=list)
+    pages_listed: int = 0
 
     def signed_upload(
         self, name: str, content_type: str, max_bytes: int, now: datetime | None = None
@@ -139,34 +141,64 @@ class MemoryStorage:
         self.copies.append((source, destination))
         return True
 
-    def list(self, prefix: str, limit: int) -> list[ObjectInfo]:
-        found = [self.info(n) for n in sorted(self.objects) if n.startswith(prefix)]
-        return [i for i in found if i is not None][:limit]
+    def list(self, prefix: str, page_size: int) -> Iterator[ObjectInfo]:
+        """Page by page, as Cloud Storage does: names after the last one listed."""
+        after = ""
+        while True:
+            page = sorted(n for n in self.objects if n.startswith(prefix) and n > after)
+            page = page[:page_size]
+            if not page:
+                return
+            self.pages_listed += 1
+            for name in page:
+                info = self.info(name)
+                if info is not None:
+                    yield info
+            after = page[-1]
 
 
 @dataclass
 class MemoryQuotas:
     """`shared.core.ports.QuotaStore` on a dict (the real transaction: tests/integration)."""
 
-    counts: dict[str, int] = field(default_factory=dict)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
+    now: datetime | None = None  # the last `take`'s time, for `counts`
 
-    def take(self, counters: list[Any], tokens_doc: str, token_budget: int) -> Any:
+    @property
+    def counts(self) -> dict[str, int]:
+        """Each counter's uploads charged plus live holds."""
+        now = self.now or datetime.now(UTC)
+        return {doc_id: quotas.in_use(v, now) for doc_id, v in self.values.items()}
+
+    def take(
+        self, counters: list[Any], tokens_doc: str, token_budget: int, *, hold: Any, now: datetime
+    ) -> Any:
+        self.now = now
         for counter in counters:
-            if self.counts.get(counter.doc_id, 0) >= counter.limit:
+            if quotas.in_use(self.values.get(counter.doc_id, {}), now) >= counter.limit:
                 return counter
         if token_budget > 0 and self.tokens.get(tokens_doc, 0) >= token_budget:
             return next(c for c in counters if c.doc_id == tokens_doc)
         for counter in counters:
-            self.counts[counter.doc_id] = self.counts.get(counter.doc_id, 0) + 1
+            value = self.values.setdefault(counter.doc_id, {})
+            value["held"] = quotas.holding(value, hold, now)
         return None
+
+    def charge(self, doc_ids: list[str], job_id: str) -> None:
+        for doc_id in doc_ids:
+            value = self.values.setdefault(doc_id, {})
+            value.update(quotas.charging(value, job_id) or {})
 
     def add_tokens(self, tokens_doc: str, tokens: int) -> None:
         self.tokens[tokens_doc] = self.tokens.get(tokens_doc, 0) + tokens
 
-    def refund(self, doc_ids: list[str]) -> None:
+    def release(self, doc_ids: list[str], job_id: str) -> None:
         for doc_id in doc_ids:
-            self.counts[doc_id] = self.counts.get(doc_id, 0) - 1
+            value = self.values.setdefault(doc_id, {})
+            held = quotas.releasing(value, job_id)
+            if held is not None:
+                value["held"] = held
 
 
 @dataclass

@@ -131,3 +131,32 @@ def test_heartbeat_keeps_a_live_worker_s_claim_and_a_dead_one_is_taken_over(stac
         assert store.claim(job_id, generation="1", token="dup")[0] is jobs.ClaimDecision.BUSY
     time.sleep(2.5)  # the worker "died": no more beats
     assert store.claim(job_id, generation="1", token="next")[0] is jobs.ClaimDecision.RUN
+
+
+def test_listing_pages_through_every_object_of_a_prefix(stack_env):
+    storage = GcsStorage(get_settings())
+    prefix = f"results/{jobs.new_job_id()}/"
+    names = [f"{prefix}{i:03d}.jpg" for i in range(7)]
+    for name in names:
+        storage.put(name, b"x", "image/jpeg")
+    try:
+        assert [o.name for o in storage.list(prefix, page_size=3)] == names
+    finally:
+        for name in names:
+            storage.delete(name)
+
+
+def test_downloading_an_object_already_gone_is_a_permanent_object_missing(stack_env, tmp_path):
+    """Before: google's NotFound, an unexpected error retried five times."""
+    import pytest
+
+    from shared.core.errors import ErrorCode, PermanentError
+
+    storage = GcsStorage(get_settings())
+    name = f"uploads/{jobs.new_job_id()}"
+    storage.put(name, b"video", "video/mp4")
+    generation = storage.info(name).generation
+    storage.delete(name)
+    with pytest.raises(PermanentError) as caught:
+        storage.download(name, generation, tmp_path / "f")
+    assert caught.value.code is ErrorCode.OBJECT_MISSING

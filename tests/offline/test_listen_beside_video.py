@@ -202,3 +202,25 @@ def test_a_phrase_said_over_and_over_is_heard(tmp_path: Path) -> None:
     assert m.transcript is not None
     assert m.transcript.text.lower().count("now") >= 2 * len(speech)
     assert m.transcript.words()[-1].start > 25  # heard to the end, not one window
+
+
+def test_a_bug_in_transcription_costs_the_transcript_not_the_analysis(
+    english: media.Clip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: speech.py raised IndexError on a valid clip and the whole job failed
+    after five runs. Now the other measurements stand, the voice's time is still
+    known, and the offline report says the speech is missing and why."""
+    from devstack.golden import analyze
+    from shared.measure import speech
+    from shared.measure.pipeline import measure
+
+    def broken(*args: object, **kwargs: object) -> None:
+        return [][0]  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(speech, "transcribe", broken)
+    m = measure(english.path)
+    assert m.transcript is None and "speech_failed" in m.warnings
+    assert m.speech_start_sec is not None and m.shots and m.loudness_lufs is not None
+    result = analyze(english.path)  # the offline analysis as the worker runs it
+    assert result["meta"]["engine"] == "offline"
+    assert "внутренней ошибки" in str(result)

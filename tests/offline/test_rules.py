@@ -95,6 +95,7 @@ ADVICE: dict[str, Case] = {
     "warning_ocr_capped": Case({"warnings": ["ocr_capped"]}, "самых длинных", {}),
     "warning_ocr_unavailable": Case({"warnings": ["ocr_unavailable"]}, "недоступно", {}),
     "warning_speech_capped": Case({"warnings": ["speech_capped"]}, "первые 10 минут", {}),
+    "warning_speech_failed": Case({"warnings": ["speech_failed"]}, "внутренней ошибки", {}),
 }
 CASES = {**KEYS, **ADVICE}
 

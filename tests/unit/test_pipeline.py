@@ -167,6 +167,18 @@ def test_unexpected_exception_is_retried_then_fails_clearly(video):
     assert store.docs[job_id]["error"]["code"] == "analysis_failed"
 
 
+@pytest.mark.parametrize("bug", [IndexError("list index out of range"), KeyError("x"), TypeError()])
+def test_a_bug_fails_at_once_and_is_not_retried(video, bug, capsys):
+    """Before: an IndexError in speech.py counted as transient, and the job ran five
+    times (324-562 s each) before analysis_failed."""
+    pipeline, store, storage, job_id, event = setup(video, ScriptedAnalyzer(bug))
+    assert pipeline.handle(event) is Outcome.FAILURE
+    assert store.docs[job_id]["error"]["code"] == "analysis_failed"
+    assert store.docs[job_id]["attempts"] == 1
+    assert storage.deleted == [(event.name, "7")]
+    assert "Traceback" in capsys.readouterr().out  # the log says where
+
+
 def test_busy_claim_is_acknowledged_and_ended_job_is_cleaned_up(video):
     analyzer = ScriptedAnalyzer()
     pipeline, store, storage, job_id, event = setup(video, analyzer)
@@ -346,3 +358,26 @@ def test_status_signs_the_frames_of_a_finished_job():
     assert "frames" not in status_body(
         running, datetime.now(UTC), settings=SETTINGS, storage=MemoryStorage
     )
+
+
+def test_the_upload_charges_the_share_its_url_held(video):
+    """Issue 20, item 2: a URL holds its share; the upload's analysis charges it, once
+    however many times the notification is delivered."""
+    from shared.core import quotas as quotas_mod
+    from tests.fakes.memory import MemoryQuotas
+
+    pipeline, store, _, job_id, event = setup(
+        video, ScriptedAnalyzer(TransientError("ai_unavailable"))
+    )
+    q = MemoryQuotas()
+    now = datetime.now(UTC)
+    docs = [f"{quotas_mod.day_of(now)}:service", f"{quotas_mod.day_of(now)}:user:u"]
+    counters = [quotas_mod.Counter(quotas_mod.Scope.SERVICE, d, 5) for d in docs]
+    hold = quotas_mod.Hold(job_id, now + timedelta(minutes=15))
+    assert q.take(counters, docs[0], 0, hold=hold, now=now) is None
+    store.docs[job_id]["quota_docs"] = docs
+    pipeline.quotas = q
+    with pytest.raises(TransientError):
+        pipeline.handle(event)
+    assert pipeline.handle(event) is Outcome.SUCCESS  # the redelivery
+    assert all(q.values[d]["count"] == 1 and not q.values[d]["held"] for d in docs)

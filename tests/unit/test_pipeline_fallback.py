@@ -3,7 +3,7 @@ no result, and the result cache (in-memory stores; the emulators in tests/e2e)."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,12 +81,19 @@ class World:
         job_id = jobs.new_job_id()
         name = f"uploads/{job_id}"
         now = datetime.now(UTC)
+        limits = quotas.Limits(100, 100, 100, 0)
+        wanted = quotas.counters(owner, "ip", limits, now)  # upload_url held its share
+        hold = quotas.Hold(job_id, now + timedelta(minutes=15))
+        assert self.quotas.take(wanted, quotas.service_doc_id(now), 0, hold=hold, now=now) is None
         self.store.docs[job_id] = job_doc(
-            now, object_name=name, owner=owner, attempts=attempts, **fields
+            now,
+            object_name=name,
+            owner=owner,
+            attempts=attempts,
+            quota_docs=[c.doc_id for c in wanted],
+            **fields,
         )
         self.storage.objects[name] = "7"
-        for doc_id in quotas.refund_doc_ids(owner, now):  # upload_url counted it
-            self.quotas.counts[doc_id] = self.quotas.counts.get(doc_id, 0) + 1
         info = self.storage.info(name)
         assert info is not None
         event = FinalizeEvent("b", name, "7", 1000, "video/mp4", md5_hash=info.md5_hash)
@@ -179,7 +186,7 @@ def test_the_same_bytes_again_take_the_stored_result_unpaid(video):
         {"code": "from_cache", "message": NOTICES[Notice.FROM_CACHE]}
     ]
     assert result["original"] == world.result(first)["original"]
-    # Bob's upload was counted when his URL was signed, and is given back.
+    # Bob's URL held a share; his cached result never charges it and gives it back.
     day = quotas.day_of(datetime.now(UTC))
     assert world.quotas.counts[f"{day}:user:bob"] == 0
     assert world.quotas.counts[f"{day}:user:alice"] == 1

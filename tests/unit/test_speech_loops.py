@@ -171,3 +171,33 @@ def test_what_whisper_skipped_is_decoded_again(monkeypatch: pytest.MonkeyPatch) 
     assert transcript.text.count("купи") == 1 + clips >= 3
     starts = [w.start for w in transcript.words()]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
+
+
+class FirstRegionModel:
+    """Hears the phrase in the first voiced stretch of each clip, nothing else."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[float]] = []
+
+    def transcribe(self, audio: Any, **kwargs: Any) -> Any:
+        clips = kwargs["clip_timestamps"]
+        self.calls.append(clips)
+        info = type("Info", (), {"language": "ru", "language_probability": 0.9})()
+        return iter([said(0.5, "купи сейчас", 1.0)] if clips[0] < 1 else []), info
+
+
+def test_voice_past_the_pictures_end_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A concat-copied clip's audio ran 1 s past its picture: what Whisper had not heard
+    there made no clip, and `clips[0]` raised IndexError, retried five times."""
+    fake = FirstRegionModel()
+    monkeypatch.setattr(model_mod, "get_model", lambda: fake)
+    transcript = speech.transcribe(SILENCE_45S, [(0.5, 2.5), (10.8, 11.5)], 10.0)
+    assert transcript is not None and transcript.text == "купи сейчас"
+    assert all(c for c in fake.calls)  # never "no clips" (faster-whisper: the whole audio)
+
+
+def test_voice_only_past_the_pictures_end_is_no_speech(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FirstRegionModel()
+    monkeypatch.setattr(model_mod, "get_model", lambda: fake)
+    assert speech.transcribe(SILENCE_45S, [(10.8, 11.5)], 10.0) is None
+    assert fake.calls == []

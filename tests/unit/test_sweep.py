@@ -162,3 +162,19 @@ def test_frames_of_expired_or_missing_jobs_are_deleted() -> None:
         [f"results/{expired}/000.jpg", f"results/{gone}/000.jpg"]
     )
     assert list(storage.objects) == [f"results/{live}/000.jpg"]
+
+
+def test_the_sweep_reads_every_page_of_a_prefix() -> None:
+    """Before: only the first SWEEP_BATCH objects; a stray frame behind 201 live ones
+    survived."""
+    sweep, store, storage, _ = sweeper()
+    live = add_job(
+        store, storage, job_doc(state="SUCCESS", expires_at=NOW + timedelta(days=1)), upload=False
+    )
+    for i in range(201):
+        storage.objects[f"results/{live}/{i:03d}.jpg"] = "1"
+    stray = f"results/{'z' * 32}/000.jpg"  # sorts after every live frame
+    storage.objects[stray] = "1"
+    report = sweep.run(NOW)
+    assert report.deleted == [stray]
+    assert storage.pages_listed == 2  # 202 frames, SWEEP_BATCH (200) at a time

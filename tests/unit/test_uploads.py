@@ -3,7 +3,7 @@ the Gemini token budget."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.core import quotas
 from shared.core.identity import Identity, InvalidToken, bearer_token, identity_from_claims
@@ -79,6 +79,10 @@ def test_claims_are_checked() -> None:
         {"exp": 1000},
         {"iat": 9000},
         {"sub": ""},
+        {"sub": "a/b"},  # before: a 500 (a path in the quota's document id)
+        {"sub": "a\x00b"},
+        {"firebase": "anonymous"},  # before: a 500 (str has no .get)
+        {"firebase": ["x"]},
     ):
         try:
             identity_from_claims({**CLAIMS, **change}, "p", 2000)
@@ -95,3 +99,53 @@ def test_bearer_header_parsing() -> None:
         except InvalidToken:
             continue
         raise AssertionError(f"accepted {bad!r}")
+
+
+def test_an_ipv6_client_is_its_64_not_each_address() -> None:
+    """Before: every address of a /64 (2**64 of them, picked at will) had its own quota."""
+    core, _, _ = uploads(quota_user_daily=100, quota_ip_daily=2)
+    got = [
+        core.create(BODY, identity=Identity(f"u{i}", True), client_ip=address).status
+        for i, address in enumerate(
+            ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2:a:b:c:d"]
+        )
+    ]
+    assert got == [201, 201, 429]
+    # the next /64 is another client
+    other = core.create(BODY, identity=Identity("v", True), client_ip="2001:db8:1:3::1")
+    assert other.status == 201
+
+
+def test_the_network_a_quota_is_keyed_on() -> None:
+    assert quotas.network_of("2001:DB8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert quotas.network_of("fe80::1%eth0") == "fe80::/64"
+    assert quotas.network_of("::ffff:203.0.113.7") == "203.0.113.7"
+    assert quotas.network_of("203.0.113.7") == "203.0.113.7"
+    assert quotas.network_of("unknown") == "unknown"
+    salt = "p"
+    assert quotas.ip_key("203.0.113.7", salt) == quotas.ip_key("::ffff:203.0.113.7", salt)
+    assert quotas.ip_key("203.0.113.7", salt) != quotas.ip_key("203.0.113.8", salt)
+
+
+def test_unused_urls_give_their_share_back() -> None:
+    """Issue 20, item 2: the service budget was counted when a URL was issued, so 200
+    POSTs and no upload refused every new user until midnight. A URL now holds its
+    share until it expires; an upload charges it for good."""
+    core, store, q = uploads(quota_service_daily=2, quota_user_daily=10)
+    t0 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    core.clock = lambda: t0
+    ask = [
+        core.create(BODY, identity=Identity(f"u{i}", True), client_ip=f"10.0.0.{i}")
+        for i in range(3)
+    ]
+    assert [a.status for a in ask] == [201, 201, 429]  # live reservations count
+    used = ask[0].body["job_id"]
+    q.charge(store.docs[used]["quota_docs"], used)
+    q.charge(store.docs[used]["quota_docs"], used)  # a duplicate delivery: charged once
+    core.clock = lambda: t0 + timedelta(seconds=901)  # the URLs have expired
+    late = [
+        core.create(BODY, identity=Identity(f"v{i}", True), client_ip=f"10.1.0.{i}")
+        for i in range(2)
+    ]
+    assert [a.status for a in late] == [201, 429]  # the unused URL gave its share back
+    assert q.counts[quotas.service_doc_id(t0)] == 2  # one charged, one held
