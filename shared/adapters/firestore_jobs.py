@@ -3,12 +3,16 @@
 Every write that depends on what is in the document (the claim, progress,
 the end of a job) runs in a transaction, so duplicate deliveries and a late
 worker cannot step on each other.
+
+Time is the database's, never this process's clock: a transaction's "now" is its
+read's `read_time` (the server's), so a lease is written and judged on one clock
+(a worker 200 s ahead took over live jobs: its claim answered `run`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.firestore_client import firestore_client
@@ -23,18 +27,17 @@ if TYPE_CHECKING:
 # Contended transactions are retried by the client; past this they raise, and the
 # caller's error reaches Pub/Sub, which delivers again.
 TRANSACTION_ATTEMPTS = 10
+# A document no job has (job ids are 32 characters): reading it tells the server's time.
+CLOCK_DOC = "clock"
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+Body = Callable[[dict[str, Any] | None, datetime], dict[str, Any] | None]
 
 
 class FirestoreJobStore:
     """`shared.core.ports.JobStore` on Firestore."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.clock = clock
         self._client: Client | None = None
 
     @property
@@ -53,10 +56,16 @@ class FirestoreJobStore:
         snap = self._ref(job_id).get()
         return snap.to_dict() if snap.exists else None
 
+    def now(self) -> datetime:
+        """The database's current time (the read time of a document nobody writes)."""
+        read_time: datetime = self._ref(CLOCK_DOC).get().read_time
+        return read_time
+
     def _in_transaction(
-        self, job_id: str, body: Callable[[dict[str, Any] | None], dict[str, Any] | None]
+        self, job_id: str, body: Body
     ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """Read the doc, let `body` decide the update, write it; returns (before, update)."""
+        """Read the doc, let `body` decide the update from it and the read's server
+        time, write it; returns (before, update)."""
         from google.cloud import firestore
 
         ref = self._ref(job_id)
@@ -65,7 +74,7 @@ class FirestoreJobStore:
         def run(tx: Transaction) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
             snap = ref.get(transaction=tx)
             before = snap.to_dict() if snap.exists else None
-            update = body(before)
+            update = body(before, snap.read_time)
             if update:
                 tx.update(ref, update)
             return before, update
@@ -81,9 +90,8 @@ class FirestoreJobStore:
         decision = jobs.ClaimDecision.NO_JOB
         lease = timedelta(seconds=self.settings.claim_lease_sec)
 
-        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
             nonlocal decision
-            now = self.clock()
             decision = jobs.decide_claim(doc, now)
             if decision is not jobs.ClaimDecision.RUN or doc is None:
                 return None
@@ -96,20 +104,20 @@ class FirestoreJobStore:
     def advance(self, job_id: str, token: str, stage: str) -> bool:
         """Move progress to `stage` if this worker still holds the claim."""
 
-        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
             if not jobs.holds_claim(doc, token):
                 return None
             assert doc is not None
-            return jobs.stage_update(doc, stage, self.clock())
+            return jobs.stage_update(doc, stage, now)
 
         _, update = self._in_transaction(job_id, body)
         return update is not None
 
     def succeed(self, job_id: str, token: str, result: dict[str, Any]) -> bool:
-        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
             if not jobs.holds_claim(doc, token):
                 return None
-            return jobs.success_update(result, self.clock())
+            return jobs.success_update(result, now)
 
         _, update = self._in_transaction(job_id, body)
         return update is not None
@@ -117,12 +125,12 @@ class FirestoreJobStore:
     def fail(self, job_id: str, token: str | None, code: str, message: str) -> bool:
         """End the job in FAILURE (as the claim holder, or unclaimed if token is None)."""
 
-        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
             if doc is None or doc.get("state") in jobs.TERMINAL:
                 return None
             if token is not None and not jobs.holds_claim(doc, token):
                 return None
-            return jobs.failure_update(code, message, self.clock())
+            return jobs.failure_update(code, message, now)
 
         _, update = self._in_transaction(job_id, body)
         return update is not None
@@ -131,20 +139,20 @@ class FirestoreJobStore:
         """The heartbeat: extend this worker's lease; False if it lost the claim."""
         lease = timedelta(seconds=self.settings.claim_lease_sec)
 
-        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
             if not jobs.holds_claim(doc, token):
                 return None
             assert doc is not None
-            return jobs.renew_update(doc, self.clock(), lease)
+            return jobs.renew_update(doc, now, lease)
 
         _, update = self._in_transaction(job_id, body)
         return update is not None
 
     def release(self, job_id: str, token: str) -> bool:
-        def body(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
             if not jobs.holds_claim(doc, token):
                 return None
-            return jobs.release_update(self.clock())
+            return jobs.release_update(now)
 
         _, update = self._in_transaction(job_id, body)
         return update is not None

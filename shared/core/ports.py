@@ -37,7 +37,12 @@ class ObjectInfo:
 
 
 class JobStore(Protocol):
-    """Job documents. Every write that depends on the document is transactional."""
+    """Job documents. Every write that depends on the document is transactional, and
+    judged on the database's clock (leases never depend on a process's clock)."""
+
+    def now(self) -> datetime:
+        """The database's current time."""
+        ...
 
     def create(self, job_id: str, doc: dict[str, Any]) -> None: ...
 

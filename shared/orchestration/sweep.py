@@ -11,7 +11,7 @@ Decisions are `shared.core.recovery`'s; this module only applies them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shared.adapters import logs
@@ -40,7 +40,7 @@ class Sweeper:
     notifier: Notifier
 
     def run(self, now: datetime | None = None) -> SweepReport:
-        now = now or datetime.now(UTC)
+        now = now or self.store.now()  # the database's clock, which leases are written on
         report = SweepReport()
         for job_id, doc in self.store.running(self.settings.sweep_batch):
             with logs.bound(job_id=job_id):

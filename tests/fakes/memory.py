@@ -24,6 +24,9 @@ class MemoryStore:
         self.docs: dict[str, dict[str, Any]] = {}
         self.stages: list[str] = []
 
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
     def create(self, job_id: str, doc: dict[str, Any]) -> None:
         self.docs[job_id] = dict(doc)
 
