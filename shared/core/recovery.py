@@ -5,7 +5,9 @@ worker died while its lease still held (those deliveries are answered "busy" and
 acknowledged). The sweep (`shared.orchestration.sweep`, every minute) closes the
 gap: a PROGRESS job whose lease ran out, or that was released for a retry that never
 came, is started again with a fresh notification, or failed once it has used its
-attempts; an upload object no live job owns is deleted.
+attempts; an upload object no live job owns is deleted; an upload whose job never
+started (its notification was lost or dead-lettered) is started, or ended after
+STRANDED_LIMIT.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from shared.core.jobs import TERMINAL, State
 REDELIVERY_GRACE = timedelta(seconds=30)
 # An upload object younger than this may still be waiting for its notification.
 OBJECT_GRACE = timedelta(minutes=10)
+# An uploaded video whose job is still PENDING this long after its upload (notified
+# again by every sweep past OBJECT_GRACE) is failed and deleted: every job ends.
+STRANDED_LIMIT = timedelta(hours=1)
 
 
 class SweepAction(StrEnum):
@@ -53,6 +58,15 @@ def object_is_stray(doc: dict[str, Any] | None, age: timedelta) -> bool:
     if age < OBJECT_GRACE:
         return False
     return doc is None or doc.get("state") in {s.value for s in TERMINAL}
+
+
+def stranded_action(doc: dict[str, Any] | None, age: timedelta) -> SweepAction:
+    """An upload object whose job never started: its bucket notification never came (or
+    was dead-lettered). Notify again (the claim makes duplicates harmless); give up and
+    end the job once the upload is STRANDED_LIMIT old."""
+    if doc is None or doc.get("state") != State.PENDING.value or age < OBJECT_GRACE:
+        return SweepAction.NONE
+    return SweepAction.FAIL if age >= STRANDED_LIMIT else SweepAction.RESTART
 
 
 def frames_expired(doc: dict[str, Any] | None, now: datetime) -> bool:

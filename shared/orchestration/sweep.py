@@ -3,7 +3,9 @@ stack): every job ends and every uploaded video goes, even when a worker died.
 
     running jobs:   lease ran out / released with no redelivery -> notify again
                     (a new worker takes it over) or, attempts used up, FAILURE
-    upload objects: owned by no live job (ended, or never created) -> deleted
+    upload objects: owned by no live job (ended, or never created) -> deleted;
+                    whose job is still PENDING (notification lost) -> notify again,
+                    or, past STRANDED_LIMIT, FAILURE and deleted
 
 Decisions are `shared.core.recovery`'s; this module only applies them.
 """
@@ -11,14 +13,20 @@ Decisions are `shared.core.recovery`'s; this module only applies them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters import logs
 from shared.core import jobs
 from shared.core.messages import ErrorCode, error_message
-from shared.core.ports import JobStore, Notifier, Storage
-from shared.core.recovery import SweepAction, decide, frames_expired, object_is_stray
+from shared.core.ports import JobStore, Notifier, ObjectInfo, Storage
+from shared.core.recovery import (
+    SweepAction,
+    decide,
+    frames_expired,
+    object_is_stray,
+    stranded_action,
+)
 from shared.core.settings import Settings
 
 
@@ -84,11 +92,29 @@ class Sweeper:
             job_id = jobs.job_id_from_object(prefix, obj.name)
             doc = self.store.get(job_id) if job_id else None
             age = now - obj.updated if obj.updated else now - now
-            if obj.updated is None or not object_is_stray(doc, age):
+            if obj.updated is None:
+                continue
+            if job_id and doc is not None and self._stranded(job_id, doc, obj, age, report):
+                continue
+            if not object_is_stray(doc, age):
                 continue
             if self.storage.delete(obj.name, obj.generation):
                 report.deleted.append(obj.name)
                 logs.info("stray upload deleted", stage="sweep", object=obj.name, job_id=job_id)
+
+    def _stranded(
+        self, job_id: str, doc: dict[str, Any], obj: ObjectInfo, age: timedelta, report: SweepReport
+    ) -> bool:
+        """A PENDING job's upload (its notification never came): start it, or end it."""
+        action = stranded_action(doc, age)
+        with logs.bound(job_id=job_id):
+            if action is SweepAction.RESTART:
+                self.notifier.notify_finalize(self.settings.upload_bucket, obj)
+                report.restarted.append(job_id)
+                logs.warning("upload never started: notified", stage="sweep", object=obj.name)
+            elif action is SweepAction.FAIL:
+                self._fail(job_id, obj.name, ErrorCode.ANALYSIS_STALLED, report)
+        return action is not SweepAction.NONE
 
     def _frames(self, now: datetime, report: SweepReport) -> None:
         """Storyboard frames live as long as their job: a frame whose job expired or is

@@ -178,3 +178,29 @@ def test_the_sweep_reads_every_page_of_a_prefix() -> None:
     report = sweep.run(NOW)
     assert report.deleted == [stray]
     assert storage.pages_listed == 2  # 202 frames, SWEEP_BATCH (200) at a time
+
+
+def test_an_upload_whose_notification_never_came_is_started_then_ended() -> None:
+    """Issue 20 item 6: a dead-lettered notification left the job PENDING for ever and
+    its video in the bucket (the sweep ignored PENDING jobs)."""
+    from shared.core.recovery import STRANDED_LIMIT
+
+    sweep, store, storage, notifier = sweeper()
+    stranded = add_job(store, storage, job_doc(state="PENDING"), upload=True)
+    waiting = add_job(store, storage, job_doc(state="PENDING"), upload=False)  # no upload yet
+    # Young: its notification may be on its way.
+    assert sweep.run(NOW + OBJECT_GRACE - timedelta(seconds=1)).restarted == []
+    # Older: notified again (the same message as the bucket's; the claim makes a late
+    # original harmless), the video kept for the analysis.
+    report = sweep.run(NOW + OBJECT_GRACE + timedelta(seconds=1))
+    assert report.restarted == [stranded] and report.deleted == []
+    assert [(b, o.name, o.generation) for b, o in notifier.sent] == [
+        ("b", f"uploads/{stranded}", "7")
+    ]
+    assert store.docs[stranded]["state"] == "PENDING"
+    # Past the limit (every notification lost): the job ends and its video goes.
+    report = sweep.run(NOW + STRANDED_LIMIT)
+    assert report.failed == [stranded] and report.deleted == [f"uploads/{stranded}"]
+    assert store.docs[stranded]["state"] == "FAILURE"
+    assert store.docs[stranded]["error"]["code"] == "analysis_stalled"
+    assert storage.objects == {} and store.docs[waiting]["state"] == "PENDING"
