@@ -87,13 +87,11 @@ class Sweeper:
     def _objects(self, now: datetime, report: SweepReport) -> None:
         prefix = self.settings.upload_prefix
         for obj in self.storage.list(prefix, self.settings.sweep_batch):
-            if obj.name in report.deleted:
+            if obj.name in report.deleted or obj.updated is None:
                 continue
             job_id = jobs.job_id_from_object(prefix, obj.name)
             doc = self.store.get(job_id) if job_id else None
-            age = now - obj.updated if obj.updated else now - now
-            if obj.updated is None:
-                continue
+            age = now - obj.updated
             if job_id and doc is not None and self._stranded(job_id, doc, obj, age, report):
                 continue
             if not object_is_stray(doc, age):
