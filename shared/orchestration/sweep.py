@@ -110,18 +110,28 @@ class Sweeper:
         """A PENDING job's upload (its notification never came): start it, or end it."""
         action = stranded_action(doc, age)
         with logs.bound(job_id=job_id):
-            if action is SweepAction.RESTART and self.store.renotify(job_id):
-                self.notifier.notify_finalize(self.settings.upload_bucket, obj)
-                report.restarted.append(job_id)
-                logs.warning("upload never started: notified", stage="sweep", object=obj.name)
-            elif action is SweepAction.FAIL:
-                code = ErrorCode.UPLOAD_NOT_STARTED
-                if self.store.fail_unstarted(job_id, code, error_message(code)):
-                    report.failed.append(job_id)
-                    logs.warning(f"job failed by the sweep: {code}", stage="sweep", code=code)
-                    if self.storage.delete(obj.name, obj.generation):
-                        report.deleted.append(obj.name)
+            try:
+                self._start_or_end(job_id, action, obj, report)
+            except Exception as exc:  # one upload must not stop the sweep; the next retries
+                logs.error(f"sweep could not handle the upload: {exc!r}", stage="sweep")
         return action is not SweepAction.NONE
+
+    def _start_or_end(
+        self, job_id: str, action: SweepAction, obj: ObjectInfo, report: SweepReport
+    ) -> None:
+        """Notify the upload again (at most every RENOTIFY_EVERY), or end a job that never
+        started and delete its video (not if a worker took it meanwhile)."""
+        if action is SweepAction.RESTART and self.store.renotify(job_id):
+            self.notifier.notify_finalize(self.settings.upload_bucket, obj)
+            report.restarted.append(job_id)
+            logs.warning("upload never started: notified", stage="sweep", object=obj.name)
+        elif action is SweepAction.FAIL:
+            code = ErrorCode.UPLOAD_NOT_STARTED
+            if self.store.fail_unstarted(job_id, code, error_message(code)):
+                report.failed.append(job_id)
+                logs.warning(f"job failed by the sweep: {code}", stage="sweep", code=code)
+                if self.storage.delete(obj.name, obj.generation):
+                    report.deleted.append(obj.name)
 
     def _expired(self, now: datetime, report: SweepReport) -> None:
         """A PENDING job whose upload URL lapsed UPLOAD_GRACE ago and whose video never

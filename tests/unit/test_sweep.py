@@ -267,3 +267,23 @@ def test_a_pending_job_whose_video_never_came_ends_expired() -> None:
     # The uploaded one is a stranded upload: notified again, ended later on its own terms.
     assert store.docs[uploaded]["state"] == "PENDING"
     assert store.docs[uploaded]["renotified_at"] == lapsed
+
+
+class FlakyNotifier(RecordingNotifier):
+    """Pub/Sub refuses the first publish."""
+
+    def notify_finalize(self, bucket: str, obj: ObjectInfo) -> None:
+        if not getattr(self, "refused", False):
+            self.refused = True
+            raise TimeoutError("publish timed out")
+        super().notify_finalize(bucket, obj)
+
+
+def test_an_upload_the_sweep_cannot_notify_does_not_stop_it() -> None:
+    """Before: the publish error left the sweep (the other uploads, the frames, untouched)."""
+    store, storage, notifier = MemoryStore(), MemoryStorage(), FlakyNotifier()
+    sweep = Sweeper(SETTINGS, store, storage, notifier)
+    jobs_ = [add_job(store, storage, job_doc(NOW, state="PENDING"), upload=True) for _ in "ab"]
+    report = at(sweep, NOW + OBJECT_GRACE + timedelta(seconds=1))
+    assert len(report.restarted) == 1 and report.restarted[0] in jobs_
+    assert len(notifier.sent) == 1
