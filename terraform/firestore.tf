@@ -22,6 +22,25 @@ resource "google_firestore_field" "jobs_ttl" {
   index_config {} # a TTL timestamp needs no single-field indexes
 }
 
+# The sweep's query for PENDING jobs whose upload URL lapsed (an equality and a range on
+# two fields: Firestore needs a composite index; the emulator does not, so a test checks
+# it matches shared/adapters/firestore_jobs.py PENDING_EXPIRED_FIELDS).
+resource "google_firestore_index" "jobs_pending_expired" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "jobs"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "upload_expires_at"
+    order      = "ASCENDING"
+  }
+}
+
 # Result cache entries (a key -> the job holding the result) expire with their job.
 resource "google_firestore_field" "result_cache_ttl" {
   project    = var.project_id

@@ -39,7 +39,8 @@ locals {
   busy_deliveries   = length([for t in local.delivery_times : t if t < local.burst_drain_sec])
   delivery_attempts = max(5, local.busy_deliveries + var.max_attempts)
   # A job still PENDING an hour after its upload URL expired reads as expired
-  # (UPLOAD_GRACE in shared/core/jobs.py): a burst must drain well within that.
+  # (UPLOAD_GRACE in shared/core/jobs.py): a burst must drain well within that. The
+  # sweep ends a stranded upload only after it (BURST_DRAIN_LIMIT in shared/core/recovery.py).
   burst_drain_limit_sec = 3600
 }
 

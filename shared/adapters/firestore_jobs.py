@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.firestore_client import firestore_client
-from shared.core import jobs
+from shared.core import jobs, recovery
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 TRANSACTION_ATTEMPTS = 10
 # A document no job has (job ids are 32 characters): reading it tells the server's time.
 CLOCK_DOC = "clock"
+# The fields of the sweep's `pending_expired` query, in the order of its composite index
+# (terraform/firestore.tf `jobs_pending_expired`; production refuses the query without it).
+PENDING_EXPIRED_FIELDS = ("state", "upload_expires_at")
 
 Body = Callable[[dict[str, Any] | None, datetime], dict[str, Any] | None]
 
@@ -166,3 +169,27 @@ class FirestoreJobStore:
             .limit(limit)
         )
         return [(snap.id, snap.to_dict() or {}) for snap in query.stream()]
+
+    def pending_expired(self, before: datetime, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        """Needs the composite index PENDING_EXPIRED_FIELDS (terraform/firestore.tf)."""
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        state, expires = PENDING_EXPIRED_FIELDS
+        query = (
+            self.client.collection(self.settings.jobs_collection)
+            .where(filter=FieldFilter(state, "==", jobs.State.PENDING.value))
+            .where(filter=FieldFilter(expires, "<", before))
+            .limit(limit)
+        )
+        return [(snap.id, snap.to_dict() or {}) for snap in query.stream()]
+
+    def renotify(self, job_id: str) -> bool:
+        _, update = self._in_transaction(job_id, recovery.renotify_update)
+        return update is not None
+
+    def fail_unstarted(self, job_id: str, code: str, message: str) -> bool:
+        def body(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
+            return recovery.unstarted_failure(doc, code, message, now)
+
+        _, update = self._in_transaction(job_id, body)
+        return update is not None

@@ -216,7 +216,8 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
     """The seed's status shape, derived from a job document.
 
     Two states are derived rather than stored: a PENDING job whose upload window
-    closed long ago, and a PROGRESS job nobody has touched for STALE_AFTER, both
+    closed long ago (`upload_not_started` if the sweep saw its video, else
+    `upload_expired`), and a PROGRESS job nobody has touched for STALE_AFTER, both
     read as FAILURE so no client waits forever. The page derives the same from the
     same document (web/src/status.js; a test keeps the two equal)."""
     progress = max(0, min(100, _int(doc.get("progress"))))
@@ -231,7 +232,9 @@ def public_status(doc: dict[str, Any], now: datetime) -> PublicStatus:
     except ValueError:
         return failed(ErrorCode.ANALYSIS_FAILED)  # a state no version of us writes
     if state is State.PENDING and _older(doc.get("upload_expires_at"), now, UPLOAD_GRACE):
-        return failed(ErrorCode.UPLOAD_EXPIRED)
+        # The sweep notified it again: its video did come (the sweep ends it so too).
+        came = doc.get("renotified_at") is not None
+        return failed(ErrorCode.UPLOAD_NOT_STARTED if came else ErrorCode.UPLOAD_EXPIRED)
     if state is State.PROGRESS and _older(doc.get("updated_at"), now, STALE_AFTER):
         return failed(ErrorCode.ANALYSIS_STALLED)
     if state is State.SUCCESS:

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     # analyze: the video
     UPLOAD_EXPIRED = "upload_expired"
+    UPLOAD_NOT_STARTED = "upload_not_started"  # uploaded, but no worker ever took it
     OBJECT_MISSING = "object_missing"
     NOT_A_VIDEO = "not_a_video"
     NO_VIDEO_STREAM = "no_video_stream"
@@ -65,6 +66,9 @@ ERRORS: dict[ErrorCode, str] = {
     ErrorCode.QUOTA_SERVICE: "Сервис исчерпал дневной лимит разборов. Попробуйте через {wait} (в 00:00 UTC).",
     ErrorCode.NOT_FOUND: "Задача не найдена. Возможно, ссылка устарела — загрузите видео заново.",
     ErrorCode.UPLOAD_EXPIRED: "Видео так и не было загружено: срок ссылки для загрузки истёк. Загрузите видео заново.",
+    # Only the sweep writes it, on a job still PENDING: never claimed, so its quota share
+    # was only held (until its URL expired), never charged (shared/core/quotas.py).
+    ErrorCode.UPLOAD_NOT_STARTED: "Видео загрузилось, но анализ так и не начался. Загрузите его ещё раз — в дневной лимит это видео не засчитано.",
     ErrorCode.OBJECT_MISSING: "Загруженный файл не найден. Загрузите видео заново.",
     ErrorCode.NOT_A_VIDEO: "Файл не похож на видео: не удалось прочитать видеодорожку. Загрузите MP4, MOV или WebM.",
     ErrorCode.NO_VIDEO_STREAM: "В файле нет видеодорожки (например, это только звук). Загрузите видео.",

@@ -70,6 +70,20 @@ class JobStore(Protocol):
         """(job id, document) of up to `limit` jobs in PROGRESS."""
         ...
 
+    def pending_expired(self, before: datetime, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        """(job id, document) of up to `limit` PENDING jobs whose upload URL expired
+        before `before`."""
+        ...
+
+    def renotify(self, job_id: str) -> bool:
+        """Record that the sweep notifies the PENDING job's upload again; False if it is
+        no longer PENDING or was notified less than RENOTIFY_EVERY ago."""
+        ...
+
+    def fail_unstarted(self, job_id: str, code: ErrorCode | str, message: str) -> bool:
+        """End the job in FAILURE if it is still PENDING (no worker ever took it)."""
+        ...
+
 
 class Storage(Protocol):
     """The upload bucket."""

@@ -16,16 +16,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from shared.core.jobs import TERMINAL, State
+from shared.core.jobs import TERMINAL, State, failure_update
 
 # After a lease runs out (or a claim is released), Pub/Sub's own redelivery gets this
 # long to arrive before the sweep steps in.
 REDELIVERY_GRACE = timedelta(seconds=30)
 # An upload object younger than this may still be waiting for its notification.
 OBJECT_GRACE = timedelta(minutes=10)
+# A stranded upload is notified again at most this often (`renotified_at` on the job).
+RENOTIFY_EVERY = timedelta(minutes=10)
+# The longest a burst of uploads may keep one waiting for a free worker, PENDING with its
+# notification refused and redelivered: Terraform refuses a plan whose burst drains
+# slower (`burst_drain_limit_sec` in terraform/pubsub.tf; a test keeps the two equal).
+BURST_DRAIN_LIMIT = timedelta(hours=1)
 # An uploaded video whose job is still PENDING this long after its upload (notified
-# again by every sweep past OBJECT_GRACE) is failed and deleted: every job ends.
-STRANDED_LIMIT = timedelta(hours=1)
+# again every RENOTIFY_EVERY past OBJECT_GRACE) is failed and deleted: every job ends.
+# Past the longest burst, with room for the last of it to start.
+STRANDED_LIMIT = BURST_DRAIN_LIMIT + timedelta(minutes=30)
 
 
 class SweepAction(StrEnum):
@@ -67,6 +74,27 @@ def stranded_action(doc: dict[str, Any] | None, age: timedelta) -> SweepAction:
     if doc is None or doc.get("state") != State.PENDING.value or age < OBJECT_GRACE:
         return SweepAction.NONE
     return SweepAction.FAIL if age >= STRANDED_LIMIT else SweepAction.RESTART
+
+
+def renotify_update(doc: dict[str, Any] | None, now: datetime) -> dict[str, Any] | None:
+    """The job's update when the sweep notifies its stranded upload again: only for a job
+    still PENDING, and at most once per RENOTIFY_EVERY (None: not now)."""
+    if doc is None or doc.get("state") != State.PENDING.value:
+        return None
+    last = doc.get("renotified_at")
+    if last is not None and now - last < RENOTIFY_EVERY:
+        return None
+    return {"renotified_at": now}
+
+
+def unstarted_failure(
+    doc: dict[str, Any] | None, code: str, message: str, now: datetime
+) -> dict[str, Any] | None:
+    """The update that ends a job no worker ever took (still PENDING); None once one did
+    (a late notification won the race: the job is its worker's now)."""
+    if doc is None or doc.get("state") != State.PENDING.value:
+        return None
+    return failure_update(code, message, now)
 
 
 def frames_expired(doc: dict[str, Any] | None, now: datetime) -> bool:

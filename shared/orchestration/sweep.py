@@ -4,8 +4,11 @@ stack): every job ends and every uploaded video goes, even when a worker died.
     running jobs:   lease ran out / released with no redelivery -> notify again
                     (a new worker takes it over) or, attempts used up, FAILURE
     upload objects: owned by no live job (ended, or never created) -> deleted;
-                    whose job is still PENDING (notification lost) -> notify again,
-                    or, past STRANDED_LIMIT, FAILURE and deleted
+                    whose job is still PENDING (notification lost) -> notify again
+                    (at most every RENOTIFY_EVERY), or, past STRANDED_LIMIT,
+                    FAILURE `upload_not_started` and deleted
+    pending jobs:   upload URL lapsed UPLOAD_GRACE ago and no object came ->
+                    FAILURE `upload_expired` (what `status` already derives)
 
 Decisions are `shared.core.recovery`'s; this module only applies them.
 """
@@ -57,6 +60,7 @@ class Sweeper:
                 except Exception as exc:  # one bad document must not stop the sweep
                     logs.error(f"sweep could not handle the job: {exc!r}", stage="sweep")
         self._objects(now, report)
+        self._expired(now, report)
         self._frames(now, report)
         logs.info("sweep done", stage="sweep", **{k: len(v) for k, v in report.to_json().items()})
         return report
@@ -106,13 +110,45 @@ class Sweeper:
         """A PENDING job's upload (its notification never came): start it, or end it."""
         action = stranded_action(doc, age)
         with logs.bound(job_id=job_id):
-            if action is SweepAction.RESTART:
-                self.notifier.notify_finalize(self.settings.upload_bucket, obj)
-                report.restarted.append(job_id)
-                logs.warning("upload never started: notified", stage="sweep", object=obj.name)
-            elif action is SweepAction.FAIL:
-                self._fail(job_id, obj.name, ErrorCode.ANALYSIS_STALLED, report)
+            try:
+                self._start_or_end(job_id, action, obj, report)
+            except Exception as exc:  # one upload must not stop the sweep; the next retries
+                logs.error(f"sweep could not handle the upload: {exc!r}", stage="sweep")
         return action is not SweepAction.NONE
+
+    def _start_or_end(
+        self, job_id: str, action: SweepAction, obj: ObjectInfo, report: SweepReport
+    ) -> None:
+        """Notify the upload again (at most every RENOTIFY_EVERY), or end a job that never
+        started and delete its video (not if a worker took it meanwhile)."""
+        if action is SweepAction.RESTART and self.store.renotify(job_id):
+            self.notifier.notify_finalize(self.settings.upload_bucket, obj)
+            report.restarted.append(job_id)
+            logs.warning("upload never started: notified", stage="sweep", object=obj.name)
+        elif action is SweepAction.FAIL:
+            code = ErrorCode.UPLOAD_NOT_STARTED
+            if self.store.fail_unstarted(job_id, code, error_message(code)):
+                report.failed.append(job_id)
+                logs.warning(f"job failed by the sweep: {code}", stage="sweep", code=code)
+                if self.storage.delete(obj.name, obj.generation):
+                    report.deleted.append(obj.name)
+
+    def _expired(self, now: datetime, report: SweepReport) -> None:
+        """A PENDING job whose upload URL lapsed UPLOAD_GRACE ago and whose video never
+        came ends in `upload_expired` (a video that did come is `_stranded`'s)."""
+        before = now - jobs.UPLOAD_GRACE
+        for job_id, doc in self.store.pending_expired(before, self.settings.sweep_batch):
+            name = doc.get("object") or jobs.object_name(self.settings.upload_prefix, job_id)
+            with logs.bound(job_id=job_id):
+                try:
+                    if self.storage.info(name) is not None:
+                        continue
+                    code = ErrorCode.UPLOAD_EXPIRED
+                    if self.store.fail_unstarted(job_id, code, error_message(code)):
+                        report.failed.append(job_id)
+                        logs.info("upload never came: job ended", stage="sweep", code=code)
+                except Exception as exc:  # one bad document must not stop the sweep
+                    logs.error(f"sweep could not end the job: {exc!r}", stage="sweep")
 
     def _frames(self, now: datetime, report: SweepReport) -> None:
         """Storyboard frames live as long as their job: a frame whose job expired or is

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from shared.core import jobs
+from shared.core import jobs, recovery
 from shared.core.contract import EXTENSION_TYPES, contract, limits
 from shared.core.messages import ErrorCode, Stage, error_message, stage_message
 from shared.core.settings import Settings
@@ -68,6 +68,9 @@ def _written() -> list[tuple[str, dict[str, Any]]]:
         message = error_message(code, duration=200, max_sec=180)
         cases.append((f"written: {code}", {**claimed, **jobs.failure_update(code, message, NOW)}))
     cases.append(("written: upload never came", {**pending, "upload_expires_at": NOW - GRACE - MS}))
+    lapsed = {**pending, "upload_expires_at": NOW - GRACE - MS}
+    renotified = recovery.renotify_update(lapsed, NOW - GRACE) or {}
+    cases.append(("written: uploaded, never started", {**lapsed, **renotified}))
     cases.append(("written: worker gone", {**claimed, "updated_at": NOW - STALE - MS}))
     return cases
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.core import jobs, quotas
+from shared.core import jobs, quotas, recovery
 from shared.core.messages import ErrorCode, Stage
 from shared.core.ports import ObjectInfo, SignedUpload
 
@@ -83,6 +83,29 @@ class MemoryStore:
     def running(self, limit: int) -> list[tuple[str, dict[str, Any]]]:
         found = [(i, dict(d)) for i, d in self.docs.items() if d.get("state") == "PROGRESS"]
         return found[:limit]
+
+    def pending_expired(self, before: datetime, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        found = [
+            (i, dict(d))
+            for i, d in self.docs.items()
+            if d.get("state") == "PENDING"
+            and d.get("upload_expires_at") is not None
+            and d["upload_expires_at"] < before
+        ]
+        return found[:limit]
+
+    def renotify(self, job_id: str) -> bool:
+        update = recovery.renotify_update(self.docs.get(job_id), datetime.now(UTC))
+        if update:
+            self.docs[job_id].update(update)
+        return update is not None
+
+    def fail_unstarted(self, job_id: str, code: ErrorCode | str, message: str) -> bool:
+        doc = self.docs.get(job_id)
+        update = recovery.unstarted_failure(doc, code, message, datetime.now(UTC))
+        if doc is not None and update:
+            doc.update(update)
+        return update is not None
 
 
 @dataclass

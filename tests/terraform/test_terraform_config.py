@@ -487,6 +487,18 @@ def test_firestore_native_database_with_ttl_on_jobs(tf: TfConfig) -> None:
     assert ttl["ttl_config"] == [{}]
 
 
+def test_the_sweeps_pending_query_has_its_composite_index(tf: TfConfig) -> None:
+    """The emulator answers an equality plus a range on two fields without an index;
+    production refuses it (FAILED_PRECONDITION) and every sweep would stop there."""
+    from shared.adapters.firestore_jobs import PENDING_EXPIRED_FIELDS
+
+    index = tf.resource("google_firestore_index", "jobs_pending_expired")
+    assert index["collection"] == Settings(_env_file=None).jobs_collection
+    assert index["query_scope"] == "COLLECTION"
+    fields = [(f["field_path"], f["order"]) for f in index["fields"]]
+    assert fields == [(name, "ASCENDING") for name in PENDING_EXPIRED_FIELDS]
+
+
 def test_result_cache_entries_expire_with_their_jobs(tf: TfConfig) -> None:
     ttl = tf.resource("google_firestore_field", "result_cache_ttl")
     assert ttl["collection"] == Settings(_env_file=None).cache_collection == "result_cache"

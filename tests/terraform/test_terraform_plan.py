@@ -23,6 +23,7 @@ import pytest
 from tfconfig import ROOT, TF_DIR, TfConfig
 
 from shared.core.jobs import UPLOAD_GRACE
+from shared.core.recovery import BURST_DRAIN_LIMIT, STRANDED_LIMIT
 from tools.terraform_check import Result, StandInProviders, plan_summary, prepare, terraform
 
 EXAMPLE_VARS = TF_DIR / "terraform.tfvars.example"
@@ -108,6 +109,7 @@ def test_plan_creates_the_whole_system(plan: dict[str, Any]) -> None:
         "google_cloudfunctions2_function.analyze",
         'google_storage_bucket_object.function["analyze"]',
         "google_firestore_database.main",
+        "google_firestore_index.jobs_pending_expired",
         "google_firebaserules_release.firestore",
         "google_identity_platform_config.auth",
         "google_secret_manager_secret.gemini_api_key[0]",
@@ -280,6 +282,9 @@ def test_plan_refuses_a_burst_it_cannot_absorb(workspace: Workspace) -> None:
 def test_burst_limit_stays_inside_the_status_grace(tf: TfConfig) -> None:
     # A job still PENDING an hour after its upload window reads as expired.
     assert tf.locals["burst_drain_limit_sec"] <= UPLOAD_GRACE.total_seconds()
+    # The sweep leaves a waiting upload alone for longer than the longest burst.
+    assert tf.locals["burst_drain_limit_sec"] == BURST_DRAIN_LIMIT.total_seconds()
+    assert STRANDED_LIMIT > BURST_DRAIN_LIMIT
 
 
 def test_readme_shows_the_burst_arithmetic() -> None:

@@ -101,6 +101,17 @@ def test_pending_job_past_its_upload_window_reads_as_expired():
     assert jobs.public_status(doc, NOW + timedelta(minutes=20)).state is State.PENDING
 
 
+def test_a_pending_job_whose_video_came_reads_as_never_started_not_expired():
+    """The sweep notified it again (its video is in the bucket): before, it read as
+    `upload_expired` («Видео так и не было загружено»), which was not true."""
+    doc = {**make_doc(), "renotified_at": NOW + timedelta(minutes=20)}
+    late = NOW + timedelta(minutes=15) + jobs.UPLOAD_GRACE + timedelta(seconds=1)
+    status = jobs.public_status(doc, late).to_json()
+    assert status["state"] == "FAILURE"
+    assert status["error"]["code"] == "upload_not_started"
+    assert jobs.public_status(doc, NOW + timedelta(minutes=30)).state is State.PENDING
+
+
 def test_progress_job_abandoned_for_an_hour_reads_as_failed():
     doc = make_doc(state="PROGRESS", progress=40, updated_at=NOW)
     assert jobs.public_status(doc, NOW + timedelta(minutes=30)).state is State.PROGRESS

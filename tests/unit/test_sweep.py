@@ -7,11 +7,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
+from shared.core.jobs import UPLOAD_GRACE, public_status
+from shared.core.messages import error_message
 from shared.core.ports import ObjectInfo
 from shared.core.recovery import (
+    BURST_DRAIN_LIMIT,
     OBJECT_GRACE,
     REDELIVERY_GRACE,
+    RENOTIFY_EVERY,
+    STRANDED_LIMIT,
     SweepAction,
     decide,
     object_is_stray,
@@ -180,27 +186,104 @@ def test_the_sweep_reads_every_page_of_a_prefix() -> None:
     assert storage.pages_listed == 2  # 202 frames, SWEEP_BATCH (200) at a time
 
 
+def at(sweep: Sweeper, moment: datetime) -> Any:
+    """One sweep at `moment`, the memory store's transactions on the same clock."""
+    with time_machine.travel(moment, tick=False):
+        return sweep.run(moment)
+
+
 def test_an_upload_whose_notification_never_came_is_started_then_ended() -> None:
     """Issue 20 item 6: a dead-lettered notification left the job PENDING for ever and
-    its video in the bucket (the sweep ignored PENDING jobs)."""
-    from shared.core.recovery import STRANDED_LIMIT
-
+    its video in the bucket (the sweep ignored PENDING jobs); then every sweep (each
+    minute) notified it again, and it ended as `analysis_stalled`, which it was not."""
     sweep, store, storage, notifier = sweeper()
-    stranded = add_job(store, storage, job_doc(state="PENDING"), upload=True)
-    waiting = add_job(store, storage, job_doc(state="PENDING"), upload=False)  # no upload yet
+    stranded = add_job(store, storage, job_doc(NOW, state="PENDING"), upload=True)
     # Young: its notification may be on its way.
-    assert sweep.run(NOW + OBJECT_GRACE - timedelta(seconds=1)).restarted == []
+    assert at(sweep, NOW + OBJECT_GRACE - timedelta(seconds=1)).restarted == []
     # Older: notified again (the same message as the bucket's; the claim makes a late
-    # original harmless), the video kept for the analysis.
-    report = sweep.run(NOW + OBJECT_GRACE + timedelta(seconds=1))
+    # original harmless), the video kept for the analysis, the notification recorded.
+    first = NOW + OBJECT_GRACE + timedelta(seconds=1)
+    report = at(sweep, first)
     assert report.restarted == [stranded] and report.deleted == []
     assert [(b, o.name, o.generation) for b, o in notifier.sent] == [
         ("b", f"uploads/{stranded}", "7")
     ]
     assert store.docs[stranded]["state"] == "PENDING"
-    # Past the limit (every notification lost): the job ends and its video goes.
-    report = sweep.run(NOW + STRANDED_LIMIT)
+    assert store.docs[stranded]["renotified_at"] == first
+    # The sweeps of the next minutes leave it be; RENOTIFY_EVERY later, once more.
+    for minute in range(1, 10):
+        assert at(sweep, first + timedelta(minutes=minute)).restarted == []
+    assert at(sweep, first + RENOTIFY_EVERY).restarted == [stranded]
+    assert len(notifier.sent) == 2
+    # Past the limit (every notification lost): the job ends, told why, and its video goes.
+    report = at(sweep, NOW + STRANDED_LIMIT)
     assert report.failed == [stranded] and report.deleted == [f"uploads/{stranded}"]
+    error = store.docs[stranded]["error"]
     assert store.docs[stranded]["state"] == "FAILURE"
-    assert store.docs[stranded]["error"]["code"] == "analysis_stalled"
-    assert storage.objects == {} and store.docs[waiting]["state"] == "PENDING"
+    assert error == {"code": "upload_not_started", "message": error_message("upload_not_started")}
+    assert storage.objects == {}
+
+
+def test_a_stranded_upload_outlives_the_longest_burst() -> None:
+    """A burst keeps an upload PENDING (its pushes refused) for up to BURST_DRAIN_LIMIT:
+    the sweep must not end it before the last of the burst could start."""
+    assert STRANDED_LIMIT > BURST_DRAIN_LIMIT + timedelta(minutes=10)
+    assert RENOTIFY_EVERY >= timedelta(minutes=5)
+
+
+class ClaimedMeanwhile(MemoryStore):
+    """The sweep read the job while PENDING; a late notification's worker claimed it."""
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        doc = super().get(job_id)
+        return {**doc, "state": "PENDING", "claim": None} if doc else None
+
+
+def test_a_stranded_job_a_worker_took_meanwhile_is_left_to_it() -> None:
+    """Before: the sweep failed it with no token (any state but an ended one) and deleted
+    the video the worker was analysing."""
+    store, storage, notifier = ClaimedMeanwhile(), MemoryStorage(), RecordingNotifier()
+    sweep = Sweeper(SETTINGS, store, storage, notifier)
+    job_id = add_job(store, storage, running(lease_left=600), upload=True)
+    report = at(sweep, NOW + STRANDED_LIMIT)
+    assert report.failed == [] and report.deleted == []
+    assert store.docs[job_id]["state"] == "PROGRESS" and f"uploads/{job_id}" in storage.objects
+
+
+def test_a_pending_job_whose_video_never_came_ends_expired() -> None:
+    """Before: it stayed PENDING in the database until its TTL (only `status` derived
+    `upload_expired`); now the sweep writes it when `status` starts saying so."""
+    sweep, store, storage, _ = sweeper()
+    never = add_job(store, storage, job_doc(NOW, state="PENDING"), upload=False)
+    uploaded = add_job(store, storage, job_doc(NOW, state="PENDING"), upload=True)
+    lapsed = NOW + timedelta(minutes=15) + UPLOAD_GRACE  # the URL's expiry + the grace
+    with time_machine.travel(lapsed, tick=False):
+        assert sweep.run(lapsed).failed == []
+        assert store.docs[never]["state"] == "PENDING"
+    report = at(sweep, lapsed + timedelta(seconds=1))
+    assert report.failed == [never]
+    assert store.docs[never]["error"]["code"] == "upload_expired"
+    assert public_status(store.docs[never], lapsed).error == store.docs[never]["error"]
+    # The uploaded one is a stranded upload: notified again, ended later on its own terms.
+    assert store.docs[uploaded]["state"] == "PENDING"
+    assert store.docs[uploaded]["renotified_at"] == lapsed
+
+
+class FlakyNotifier(RecordingNotifier):
+    """Pub/Sub refuses the first publish."""
+
+    def notify_finalize(self, bucket: str, obj: ObjectInfo) -> None:
+        if not getattr(self, "refused", False):
+            self.refused = True
+            raise TimeoutError("publish timed out")
+        super().notify_finalize(bucket, obj)
+
+
+def test_an_upload_the_sweep_cannot_notify_does_not_stop_it() -> None:
+    """Before: the publish error left the sweep (the other uploads, the frames, untouched)."""
+    store, storage, notifier = MemoryStore(), MemoryStorage(), FlakyNotifier()
+    sweep = Sweeper(SETTINGS, store, storage, notifier)
+    jobs_ = [add_job(store, storage, job_doc(NOW, state="PENDING"), upload=True) for _ in "ab"]
+    report = at(sweep, NOW + OBJECT_GRACE + timedelta(seconds=1))
+    assert len(report.restarted) == 1 and report.restarted[0] in jobs_
+    assert len(notifier.sent) == 1

@@ -74,18 +74,56 @@ export function toSrt(result) {
   return cues.join("\n");
 }
 
-function cell(value) {
+// Markdown syntax a text could carry, escaped with a backslash; HTML's own characters
+// become entities. A renderer then shows the text as text.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+const HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+
+/**
+ * Text the model or the user wrote, as Markdown that renders to exactly that text, on
+ * one line: no HTML (`<script>`, `<img onerror>`), no link or image, no emphasis or
+ * code, no `|` that ends a table cell, nothing at the start that makes a heading, a
+ * list or a rule, no line break that starts a new block (line breaks become spaces: a
+ * caller that keeps lines splits them first). Everything toMarkdown writes that it did
+ * not write itself goes through this one function.
+ */
+export function escapeMarkdown(value) {
   return String(value ?? "")
-    .replace(/\|/g, "\\|")
-    .replace(/\r?\n/g, "<br>")
-    .trim();
+    .replace(/[\r\n\u2028\u2029]+/g, " ")
+    .trim()
+    .replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch])
+    .replace(MARKDOWN_PUNCTUATION, "\\$&")
+    .replace(/^[#+\-=]/, "\\$&")
+    .replace(/^(\d+)\./, "$1\\.");
+}
+
+/** A link the export writes itself (a frame's signed URL): https, or the local emulator's http. */
+export function safeUrl(value) {
+  let url;
+  try {
+    url = new URL(String(value ?? ""));
+  } catch {
+    return null;
+  }
+  const local = url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !local) return null;
+  return url.href.replace(/[()]/g, (ch) => (ch === "(" ? "%28" : "%29"));
+}
+
+function lines(text) {
+  return String(text ?? "")
+    .trim()
+    .split(/\r?\n|\r|\u2028|\u2029/)
+    .map(escapeMarkdown);
+}
+
+function cell(value) {
+  return lines(value).join("<br>");
 }
 
 function quote(text) {
-  return String(text)
-    .trim()
-    .split(/\r?\n/)
-    .map((line) => `> ${line}`)
+  return lines(text)
+    .map((line) => (line ? `> ${line}` : ">"))
     .join("\n");
 }
 
@@ -122,14 +160,14 @@ export function formatSeconds(seconds) {
 /** The whole result as a Markdown document a creator can keep. */
 export function toMarkdown(result, { filename = "", frames = [] } = {}) {
   const out = [];
-  out.push(`# Сценарий${filename ? `: ${filename}` : ""}`, "");
+  out.push(`# Сценарий${filename ? `: ${escapeMarkdown(filename)}` : ""}`, "");
   if (result.hook) out.push(...hookMarkdown(result.hook));
   const original = result.original || {};
   out.push("## Расшифровка", "", original.transcription ? quote(original.transcription) : "_Речи нет._", "");
   if (original.translation) out.push("## Перевод", "", quote(original.translation), "");
   if ((result.keys || []).length) {
     out.push(`## ${keysHeading(result.keys.length)}`, "");
-    result.keys.forEach((k, i) => out.push(`${i + 1}. **${k.title}** — ${k.description}`));
+    result.keys.forEach((k, i) => out.push(`${i + 1}. **${escapeMarkdown(k.title)}** — ${escapeMarkdown(k.description)}`));
     out.push("");
   }
   out.push("## Сценарий по кадрам", "");
@@ -139,7 +177,8 @@ export function toMarkdown(result, { filename = "", frames = [] } = {}) {
   out.push(`| --- |${withFrames ? " --- |" : ""} --- | --- | --- |`);
   (result.script || []).forEach((row, index) => {
     const frame = frames.find((f) => f.row === index);
-    const image = withFrames ? ` ${frame ? `![кадр ${index + 1}](${frame.url})` : ""} |` : "";
+    const url = frame ? safeUrl(frame.url) : null;
+    const image = withFrames ? ` ${url ? `![кадр ${index + 1}](${url})` : ""} |` : "";
     out.push(`| ${cell(row.time)} |${image} ${cell(row.visual)} | ${cell(row.text)} | ${cell(row.note)} |`);
   });
   out.push("");
@@ -147,13 +186,13 @@ export function toMarkdown(result, { filename = "", frames = [] } = {}) {
   if (groups.length) {
     out.push("## Рекомендации", "");
     for (const { category, items } of groups) {
-      out.push(`### ${category}`, "");
-      items.forEach((text) => out.push(`- ${text}`));
+      out.push(`### ${escapeMarkdown(category)}`, "");
+      items.forEach((text) => out.push(`- ${escapeMarkdown(text)}`));
       out.push("");
     }
   }
   const meta = metaLines(result.meta);
-  if (meta.length) out.push("---", "", ...meta.map((l) => `_${l}_  `), "");
+  if (meta.length) out.push("---", "", ...meta.map((l) => `_${escapeMarkdown(l)}_  `), "");
   return out.join("\n");
 }
 
@@ -187,14 +226,16 @@ function isNumber(v) {
 
 function hookMarkdown(hook) {
   const m = hook.measured || {};
-  const out = [`## Хук: первые ${String(hook.window_sec ?? 3).replace(".", ",")} с — ${hook.type_label || hook.type}, сила ${hook.strength}/10`, "", hook.why, ""];
-  if (m.words) out.push(`- Сказано: «${m.words}»`);
-  if (m.on_screen_text) out.push(`- Текст на экране: «${m.on_screen_text}»`);
-  if (m.first_cut_sec !== null && m.first_cut_sec !== undefined) out.push(`- Первая склейка: ${String(m.first_cut_sec).replace(".", ",")} с`);
-  for (const reason of hook.reasons || []) out.push(`- ${reason}`);
+  const md = escapeMarkdown;
+  const windowSec = md(String(hook.window_sec ?? 3).replace(".", ","));
+  const out = [`## Хук: первые ${windowSec} с — ${md(hook.type_label || hook.type)}, сила ${md(hook.strength)}/10`, "", md(hook.why), ""];
+  if (m.words) out.push(`- Сказано: «${md(m.words)}»`);
+  if (m.on_screen_text) out.push(`- Текст на экране: «${md(m.on_screen_text)}»`);
+  if (m.first_cut_sec !== null && m.first_cut_sec !== undefined) out.push(`- Первая склейка: ${md(String(m.first_cut_sec).replace(".", ","))} с`);
+  for (const reason of hook.reasons || []) out.push(`- ${md(reason)}`);
   if ((hook.alternatives || []).length) {
     out.push("", "Другие варианты начала:", "");
-    hook.alternatives.forEach((line, i) => out.push(`${i + 1}. ${line}`));
+    hook.alternatives.forEach((line, i) => out.push(`${i + 1}. ${md(line)}`));
   }
   out.push("");
   return out;

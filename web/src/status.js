@@ -51,7 +51,10 @@ export function statusFromDoc(doc, now = Date.now()) {
   const state = truthy(doc.state) ? doc.state : "PENDING";
   if (!CONTRACT.states.includes(state)) return failed("analysis_failed"); // a state no version of us writes
   // Derived, never stored: an upload that never came, a worker that died for good.
-  if (state === "PENDING" && older(doc.upload_expires_at, now, CONTRACT.uploadGraceSec)) return failed("upload_expired");
+  if (state === "PENDING" && older(doc.upload_expires_at, now, CONTRACT.uploadGraceSec)) {
+    // The sweep notified it again: its video did come (the sweep ends it so too).
+    return failed(doc.renotified_at !== undefined && doc.renotified_at !== null ? "upload_not_started" : "upload_expired");
+  }
   if (state === "PROGRESS" && older(doc.updated_at, now, CONTRACT.staleAfterSec)) return failed("analysis_stalled");
   if (state === "SUCCESS") {
     const body = { state, progress: 100, status };

@@ -1,7 +1,7 @@
 // Unit tests of the pure parts of the page: `node --test web/test/` (run by tests/browser/test_web_units.py).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cueText, exportName, keysHeading, groupRecommendations, parseTimeRange, rowTimes, srtTimestamp, toMarkdown, toSrt } from "../src/export.js";
+import { cueText, escapeMarkdown, exportName, keysHeading, groupRecommendations, parseTimeRange, rowTimes, safeUrl, srtTimestamp, toMarkdown, toSrt } from "../src/export.js";
 import { formatBytes, formatDuration, SpeedMeter } from "../src/format.js";
 import { checkDuration, checkFile, contentTypeOf } from "../src/validate.js";
 import { statusFromDoc } from "../src/status.js";
@@ -56,17 +56,73 @@ test("srt has one numbered cue per timed row", () => {
 test("markdown holds every section and escapes table cells", () => {
   const md = toMarkdown(result, { filename: "clip.mp4" });
   assert.match(md, /^# Сценарий: clip\.mp4$/m);
-  assert.match(md, /^> Hello \| world$/m);
+  assert.match(md, /^> Hello \\\| world$/m);
   assert.match(md, /^> Привет, мир$/m);
   assert.match(md, /^1\. \*\*Хук\*\* — Сразу вопрос\.$/m);
   assert.match(md, /^\| 0:00-0:03 \| Крупный план \| ВАУ \| музыка \|$/m);
   assert.match(md, /^### Хук\n\n- Короче\.\n- Ярче\.$/m);
-  assert.match(md, /Движок: офлайн-анализ \(whisper-base\)/);
+  assert.match(md, /Движок: офлайн-анализ \\\(whisper-base\\\)/);
   assert.match(md, /Длительность видео: 7 с/);
   assert.match(md, /Язык речи: английский/);
   assert.match(md, /^## 1 ключ к успеху$/m);
   const piped = toMarkdown({ ...result, script: [{ time: "0:00-0:01", visual: "a|b\nc", text: "", note: "" }] });
   assert.match(piped, /^\| 0:00-0:01 \| a\\\|b<br>c \|  \|  \|$/m);
+});
+
+// What a model's answer or a user's file name may carry, and what the export writes for it.
+const ATTACKS = [
+  ["<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"],
+  ["<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert\\(1\\)&gt;"],
+  ["[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"],
+  ["![](https://evil.example/p.png)", "\\!\\[\\]\\(https://evil.example/p.png\\)"],
+  ["a | b", "a \\| b"],
+  ["# Заголовок", "\\# Заголовок"],
+  ["- пункт", "\\- пункт"],
+  ["1. пункт", "1\\. пункт"],
+  ["> цитата", "&gt; цитата"],
+  ["**жирно** _курсив_ `код` ~~нет~~", "\\*\\*жирно\\*\\* \\_курсив\\_ \\`код\\` \\~\\~нет\\~\\~"],
+  ["строка\n# вторая\r\n---", "строка # вторая ---"],
+  ["&lt;b&gt; \\", "&amp;lt;b&amp;gt; \\\\"],
+];
+
+test("every text the export did not write itself is escaped", () => {
+  for (const [text, escaped] of ATTACKS) assert.equal(escapeMarkdown(text), escaped, text);
+  assert.equal(escapeMarkdown(undefined), "");
+  assert.equal(escapeMarkdown(7), "7");
+});
+
+test("a hostile answer reaches the Markdown only as text", () => {
+  const evil = ATTACKS.map(([text]) => text).join(" ");
+  const hostile = {
+    hook: { type: "question", type_label: "<b>x</b>", strength: "10<br>", why: "# " + evil, reasons: [evil], alternatives: [evil], measured: { words: evil, on_screen_text: evil } },
+    original: { transcription: `${evil}\n# heading\n<script>alert(2)</script>`, translation: evil },
+    keys: [{ title: evil, description: evil }],
+    script: [{ time: "0:00-0:01|x", visual: evil, text: "a | b\n# c", note: "![](https://evil.example/p.png)" }],
+    recommendations: [{ category: "# " + evil, text: evil }],
+    meta: { engine: "gemini", model: "<script>m</script>", translation_note: evil },
+  };
+  const md = toMarkdown(hostile, { filename: "<img src=x onerror=alert(1)>.mp4" });
+  assert.doesNotMatch(md, /<(?!br>)/, "no HTML tag but the cells' own <br>");
+  assert.doesNotMatch(md, /(?<!\\)\]\(|(?<!\\)!\[/, "no link or image");
+  assert.doesNotMatch(md, /^#(?! Сценарий|# |## )/m, "no heading but the export's own");
+  assert.match(md, /^\| 0:00-0:01\\\|x \| /m, "a | in a cell stays in the cell");
+  assert.match(md, /^> \\# heading$/m);
+  const row = md.split("\n").find((line) => line.startsWith("| 0:00"));
+  assert.equal(row.split(/(?<!\\)\|/).length, 6, "four cells, as many as the header");
+});
+
+test("the export links only https frames (or the local emulator's)", () => {
+  assert.equal(safeUrl("https://storage.googleapis.com/b/o.jpg?X-Goog-Signature=ab"), "https://storage.googleapis.com/b/o.jpg?X-Goog-Signature=ab");
+  assert.equal(safeUrl("http://localhost:4443/b/o (1).jpg"), "http://localhost:4443/b/o%20%281%29.jpg");
+  for (const bad of ["javascript:alert(1)", "data:image/png;base64,AAAA", "http://evil.example/p.png", "//evil.example/p.png", "", null]) {
+    assert.equal(safeUrl(bad), null, String(bad));
+  }
+  const script = [{ time: "0:00-0:01", visual: "a" }, { time: "0:01-0:02", visual: "b" }];
+  const frames = [{ row: 0, url: "javascript:alert(1)" }, { row: 1, url: "https://storage.example/f.jpg" }];
+  const md = toMarkdown({ script }, { frames });
+  assert.doesNotMatch(md, /javascript:/);
+  assert.match(md, /^\| 0:00-0:01 \|  \| a \|/m);
+  assert.match(md, /^\| 0:01-0:02 \| !\[кадр 2\]\(https:\/\/storage\.example\/f\.jpg\) \| b \|/m);
 });
 
 test("recommendations keep the order categories first appear in", () => {
