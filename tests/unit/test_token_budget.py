@@ -63,13 +63,17 @@ def test_a_call_that_would_pass_the_budget_is_not_made(
     assert server.uploaded_files()[0].deleted
 
 
-def test_the_estimate_is_counted_input_plus_max_output(server: FakeGemini, video: VideoInfo) -> None:
+def test_the_estimate_is_counted_input_plus_max_output(
+    server: FakeGemini, video: VideoInfo
+) -> None:
     budget = MemoryBudget(cap=1_000_000)
     result, _ = run(gemini(server, budget, gemini_max_output_tokens=4_000), video)
     counted = [r.json for r in server.requests_to("count_tokens")]
     assert counted  # countTokens of each part
     [(_, estimate, _)] = budget.reserves
-    assert result.meta.usage is not None and estimate == sum(result.meta.usage.parts.values()) + 4_000
+    assert (
+        result.meta.usage is not None and estimate == sum(result.meta.usage.parts.values()) + 4_000
+    )
     assert budget.tokens == result.meta.usage.total_tokens  # settled to Google's count
     assert_settled(budget, 1)
 
