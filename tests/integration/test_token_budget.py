@@ -131,3 +131,26 @@ def test_a_truncated_answer_of_the_stand_in_is_counted(stack_env, media_dir: Pat
     value = counter(budget)
     assert 200 < int(value["tokens"]) <= cap  # the input and the 200 output tokens
     assert value["reserved"] == {}
+
+
+def test_upload_url_counts_live_reservations_as_spent(stack_env) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from shared.adapters.firestore_quotas import FirestoreQuotaStore
+    from shared.core import quotas
+
+    config = settings(stack_env.project, f"quotas-{uuid.uuid4().hex[:8]}")
+    budget, store = FirestoreTokenBudget(config), FirestoreQuotaStore(config)
+    limits = quotas.Limits(per_user=100, per_ip=100, service_videos=100, service_tokens=CAP)
+
+    def take() -> object:
+        now = datetime.now(UTC)
+        wanted = quotas.counters(uuid.uuid4().hex, "ip", limits, now)
+        hold = quotas.Hold(uuid.uuid4().hex, now + timedelta(minutes=15))
+        return store.take(wanted, quotas.service_doc_id(now), CAP, hold=hold, now=now)
+
+    assert budget.reserve("running", CAP, lapse_sec=60)  # a call under way takes it all
+    full = take()
+    assert full is not None and full.scope is quotas.Scope.SERVICE
+    budget.settle("running", CAP // 2)  # it used half
+    assert take() is None
