@@ -38,7 +38,7 @@ from shared.analyzers.gemini.failures import RETRIED_BY_CLIENT, Misconfigured, c
 from shared.analyzers.gemini.models import Plan, plan
 from shared.analyzers.gemini.prompt import build_prompt
 from shared.analyzers.gemini.result import build_result
-from shared.analyzers.gemini.spend import Spend, rough_input_tokens
+from shared.analyzers.gemini.spend import Spend, part_tokens, rough_input_tokens
 from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
@@ -52,10 +52,6 @@ HOOK_FPS = request.HOOK_FPS
 # gets one more try: a second sample usually is fine and the file is reused. Filtered
 # and truncated answers are not retried: the same video and prompt end the same way.
 GENERATE_ATTEMPTS = 2
-# Counting tokens is an aid for the bill: one try each, never a backoff before the analysis.
-COUNT_CONFIG = types.CountTokensConfig(
-    http_options=types.HttpOptions(timeout=10_000, retry_options=types.HttpRetryOptions(attempts=1))
-)
 # Gemini reads on-screen text itself: it needs shots and timed speech, no OCR, and
 # runs without them when measuring fails.
 MEASURE_FOR_ALIGNMENT = MeasureRequest(speech=True, ocr=False, required=False)
@@ -304,24 +300,6 @@ class GeminiAnalyzer:
                 exc, model=model, api_version=self.api_version, call="generateContent"
             ) from exc
 
-    def _part_tokens(
-        self, client: genai.Client, model: str, parts: list[types.Part]
-    ) -> dict[str, int]:
-        """Input tokens of each part (countTokens costs nothing); {} when not counted."""
-        counted: dict[str, int] = {}
-        for name, part in zip(request.part_names(len(parts)), parts, strict=True):
-            try:
-                answer = client.models.count_tokens(
-                    model=model,
-                    contents=[types.Content(role="user", parts=[part])],
-                    config=COUNT_CONFIG,
-                )
-            except Exception as exc:  # an aid for the bill, not for the analysis
-                logs.warning(f"tokens of the {name} part not counted: {exc!r}")
-                return {}
-            counted[name] = int(answer.total_tokens or 0)
-        return counted
-
     def _generate(
         self,
         client: genai.Client,
@@ -333,7 +311,7 @@ class GeminiAnalyzer:
     ) -> tuple[GeminiAnswer, Usage, str | None]:
         config = request.config(chosen, topic, self.settings.gemini_max_output_tokens)
         contents = [types.Content(role="user", parts=parts)]
-        usage = Usage(parts=self._part_tokens(client, chosen.model, parts))
+        usage = Usage(parts=part_tokens(client, chosen.model, parts))
         estimate = self.spend.estimate(usage.parts, rough_input)
         progress(Stage.AI_THINKING)
         for attempt in range(1, GENERATE_ATTEMPTS + 1):

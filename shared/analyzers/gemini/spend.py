@@ -1,7 +1,8 @@
 """Every generateContent call against the service's daily token budget
 (`shared.core.budget`, `shared.core.ports.TokenBudget`):
 
-    estimate = the request's input tokens (countTokens; a rough count if that failed)
+    estimate = the request's input tokens (countTokens of each part, `part_tokens`;
+               a rough count, on the high side, if that failed)
              + GEMINI_MAX_OUTPUT_TOKENS (sent as maxOutputTokens: thinking included)
     reserve(estimate) refused?  -> no call: PermanentError(ai_budget_spent), which the
                                    orchestration turns into the offline result + notice
@@ -20,8 +21,11 @@ import math
 import secrets
 from collections.abc import Callable
 
+from google import genai
 from google.genai import errors, types
 
+from shared.adapters import logs
+from shared.analyzers.gemini import request
 from shared.core.errors import ErrorCode, PermanentError
 from shared.core.ports import TokenBudget
 from shared.core.schema import HOOK_WINDOW_SEC
@@ -34,6 +38,27 @@ ROUGH_FRAME_TOKENS = 280
 ROUGH_AUDIO_TOKENS_PER_SEC = 32
 ROUGH_HOOK_FPS = 5.0
 BACKOFF_ALLOWANCE_SEC = 30  # the client's longest wait between its own retries
+# Counting tokens costs nothing: one try each, never a backoff before the analysis.
+COUNT_CONFIG = types.CountTokensConfig(
+    http_options=types.HttpOptions(timeout=10_000, retry_options=types.HttpRetryOptions(attempts=1))
+)
+
+
+def part_tokens(client: genai.Client, model: str, parts: list[types.Part]) -> dict[str, int]:
+    """Input tokens of each part (the estimate, and the bill per part); {} when not counted."""
+    counted: dict[str, int] = {}
+    for name, part in zip(request.part_names(len(parts)), parts, strict=True):
+        try:
+            answer = client.models.count_tokens(
+                model=model,
+                contents=[types.Content(role="user", parts=[part])],
+                config=COUNT_CONFIG,
+            )
+        except Exception as exc:  # the rough count stands in
+            logs.warning(f"tokens of the {name} part not counted: {exc!r}")
+            return {}
+        counted[name] = int(answer.total_tokens or 0)
+    return counted
 
 
 def rough_input_tokens(duration_sec: float, fps: float | None, prompt: str) -> int:
