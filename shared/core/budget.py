@@ -16,20 +16,27 @@ from datetime import datetime
 from typing import Any
 
 
+def _count(value: Any) -> int:
+    """A stored count; anything that is not one (a hand-edited document) reads as 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def live_reservations(value: dict[str, Any], now: datetime) -> dict[str, dict[str, Any]]:
-    """The counter's reservations that have not lapsed."""
-    found = value.get("reserved") or {}
+    """The counter's reservations that have not lapsed (malformed ones are dropped)."""
+    found = value.get("reserved")
     return {
         call: entry
-        for call, entry in found.items()
-        if isinstance(entry, dict) and entry.get("until") is not None and entry["until"] > now
+        for call, entry in (found.items() if isinstance(found, dict) else ())
+        if isinstance(entry, dict)
+        and isinstance(entry.get("until"), datetime)
+        and entry["until"] > now
     }
 
 
 def committed(value: dict[str, Any], now: datetime) -> int:
     """Tokens spent plus tokens reserved by calls still running."""
-    reserved = sum(int(e.get("tokens", 0)) for e in live_reservations(value, now).values())
-    return int(value.get("tokens", 0)) + reserved
+    reserved = sum(_count(e.get("tokens")) for e in live_reservations(value, now).values())
+    return _count(value.get("tokens")) + reserved
 
 
 def reserving(
@@ -46,4 +53,4 @@ def settling(value: dict[str, Any], call_id: str, used: int, now: datetime) -> d
     """The counter's fields once the call is settled: its reservation gone (and the
     lapsed ones), `tokens` plus what the call used."""
     reserved = {k: v for k, v in live_reservations(value, now).items() if k != call_id}
-    return {"tokens": int(value.get("tokens", 0)) + max(0, used), "reserved": reserved}
+    return {"tokens": _count(value.get("tokens")) + max(0, used), "reserved": reserved}

@@ -196,3 +196,16 @@ def test_a_spent_budget_gives_the_offline_result_with_its_notice(
     assert meta["notices"] == [{"code": notice.value, "message": NOTICES[notice]}]
     assert not server.requests_to("generate")
     assert budget.tokens == 0 and budget.reserved() == {}
+
+
+def test_a_malformed_counter_reads_as_nothing_spent() -> None:
+    from datetime import UTC, datetime
+
+    from shared.core import budget
+
+    now = datetime.now(UTC)
+    garbage = {"tokens": "lots", "reserved": {"a": "x", "b": {"tokens": 5, "until": "soon"}}}
+    assert budget.committed(garbage, now) == 0
+    assert budget.reserving(garbage, "c", 10, 100, now, now) == {"c": {"tokens": 10, "until": now}}
+    assert budget.settling(garbage, "c", 7, now) == {"tokens": 7, "reserved": {}}
+    assert budget.committed({"reserved": ["not", "a", "map"]}, now) == 0
