@@ -62,6 +62,7 @@ def part_tokens(client: genai.Client, model: str, parts: list[types.Part]) -> di
 
 
 def rough_input_tokens(duration_sec: float, fps: float | None, prompt: str) -> int:
+    """The input of one request when countTokens could not say, on the high side."""
     seconds = math.ceil(max(duration_sec, 1.0))
     video = seconds * ((fps or 1.0) * ROUGH_FRAME_TOKENS + ROUGH_AUDIO_TOKENS_PER_SEC)
     hook = HOOK_WINDOW_SEC * (ROUGH_HOOK_FPS * ROUGH_FRAME_TOKENS + ROUGH_AUDIO_TOKENS_PER_SEC)
@@ -69,7 +70,8 @@ def rough_input_tokens(duration_sec: float, fps: float | None, prompt: str) -> i
 
 
 class Spend:
-    """One analyzer's calls against `budget` (None: not counted, e.g. the CLI's doctor)."""
+    """One analyzer's calls against `budget` (None: not counted: devstack/smoke_gemini.py,
+    a developer's own key; the functions always pass one, shared.orchestration.wiring)."""
 
     def __init__(self, settings: Settings, budget: TokenBudget | None) -> None:
         self.budget = budget
