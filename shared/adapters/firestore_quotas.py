@@ -7,10 +7,11 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from shared.adapters.firestore_client import firestore_client
-from shared.core import quotas
+from shared.core import budget, quotas
 from shared.core.quotas import Counter, Hold
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ LOCK_TIMEOUT_RETRIES = 3  # a lock wait that timed out is not a verdict: try aga
 # attempts; one at a time they take milliseconds). Across instances the
 # transaction alone keeps the counts exact.
 _TAKE_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 class FirestoreQuotaStore:
@@ -69,28 +71,15 @@ class FirestoreQuotaStore:
                 if quotas.in_use(values.get(counter.doc_id, {}), now) >= counter.limit:
                     return counter
             if token_budget > 0:
-                spent = int(values.get(tokens_doc, {}).get("tokens", 0))
-                if spent >= token_budget:
+                if budget.committed(values.get(tokens_doc, {}), now) >= token_budget:
                     return next(c for c in counters if c.doc_id == tokens_doc)
             for counter, ref in zip(counters, refs, strict=True):
                 held = quotas.holding(values.get(counter.doc_id, {}), hold, now)
                 tx.set(ref, {"held": held, "scope": counter.scope.value}, merge=["held", "scope"])
             return None
 
-        from google.api_core.exceptions import Aborted
-
-        with _TAKE_LOCK:
-            for attempt in range(LOCK_TIMEOUT_RETRIES + 1):
-                try:
-                    full: Counter | None = run(
-                        self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS)
-                    )
-                    return full
-                except Aborted:  # "Transaction lock timeout" while another instance held it
-                    if attempt == LOCK_TIMEOUT_RETRIES:
-                        raise
-                    time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
-        raise AssertionError("unreachable")
+        full: Counter | None = transact(self.client, run)
+        return full
 
     def charge(self, doc_ids: list[str], job_id: str) -> None:
         from google.cloud import firestore
@@ -106,8 +95,7 @@ class FirestoreQuotaStore:
                 if fields is not None:  # else charged already (a duplicate delivery)
                     tx.set(ref, fields, merge=list(fields))
 
-        with _TAKE_LOCK:
-            run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+        transact(self.client, run)
 
     def release(self, doc_ids: list[str], job_id: str) -> None:
         from google.cloud import firestore
@@ -123,11 +111,20 @@ class FirestoreQuotaStore:
                 if held is not None:  # else not held (lapsed, charged or released)
                     tx.set(ref, {"held": held}, merge=["held"])
 
-        with _TAKE_LOCK:
-            run(self.client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+        transact(self.client, run)
 
-    def add_tokens(self, tokens_doc: str, tokens: int) -> None:
-        from google.cloud import firestore
 
-        if tokens > 0:
-            self._ref(tokens_doc).set({"tokens": firestore.Increment(tokens)}, merge=True)
+def transact(client: Client, run: Callable[[Transaction], T]) -> T:
+    """Run a `@firestore.transactional` function on the quota documents: one at a time
+    in this process (`_TAKE_LOCK`), a lock wait that timed out tried again."""
+    from google.api_core.exceptions import Aborted
+
+    with _TAKE_LOCK:
+        for attempt in range(LOCK_TIMEOUT_RETRIES + 1):
+            try:
+                return run(client.transaction(max_attempts=TRANSACTION_ATTEMPTS))
+            except Aborted:  # "Transaction lock timeout" while another instance held it
+                if attempt == LOCK_TIMEOUT_RETRIES:
+                    raise
+                time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+    raise AssertionError("unreachable")

@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     AI_UNAVAILABLE = "ai_unavailable"
     AI_REJECTED = "ai_rejected"
     AI_MISCONFIGURED = "ai_misconfigured"  # our request or configuration, not the video
+    AI_BUDGET_SPENT = "ai_budget_spent"  # the service's Gemini tokens for today: no call made
     ANALYSIS_FAILED = "analysis_failed"
     ANALYSIS_STALLED = "analysis_stalled"
 
@@ -81,6 +82,7 @@ ERRORS: dict[ErrorCode, str] = {
     ErrorCode.AI_UNAVAILABLE: "Сервис ИИ сейчас перегружен или недоступен. Попробуйте ещё раз позже.",
     ErrorCode.AI_REJECTED: "Сервис ИИ не принял видео. Попробуйте пересохранить его в MP4.",
     ErrorCode.AI_MISCONFIGURED: "Разбор ИИ сейчас недоступен: проблема на нашей стороне, видео загружать заново не нужно.",
+    ErrorCode.AI_BUDGET_SPENT: "Дневной лимит разборов ИИ исчерпан. Новые разборы ИИ — после 00:00 UTC.",
     ErrorCode.ANALYSIS_FAILED: "Не удалось проанализировать видео. Попробуйте ещё раз.",
     ErrorCode.ANALYSIS_STALLED: "Анализ прервался и не завершился. Загрузите видео ещё раз.",
 }
@@ -96,6 +98,7 @@ class Notice(StrEnum):
     AI_BAD_ANSWER = "ai_bad_answer"
     AI_TRUNCATED = "ai_truncated"
     AI_REJECTED = "ai_rejected"
+    AI_BUDGET_SPENT = "ai_budget_spent"
 
 
 _OFFLINE = "Ниже — автоматический разбор по измерениям видео: монтаж, речь, звук и текст в кадре."
@@ -107,6 +110,7 @@ NOTICES: dict[Notice, str] = {
     Notice.AI_BAD_ANSWER: f"ИИ дважды вернул некорректный ответ. {_OFFLINE}",
     Notice.AI_TRUNCATED: f"Ответ ИИ оборвался на середине. {_OFFLINE}",
     Notice.AI_REJECTED: f"ИИ не смог прочитать это видео. {_OFFLINE} Для разбора ИИ пересохраните видео в MP4 и загрузите снова.",
+    Notice.AI_BUDGET_SPENT: f"Дневной лимит разборов ИИ исчерпан. {_OFFLINE} Разбор ИИ можно получить, загрузив видео после 00:00 UTC.",
 }
 # An AI failure that the offline analysis stands in for, and what the reader is told.
 FALLBACK_NOTICES: dict[ErrorCode, Notice] = {
@@ -116,6 +120,7 @@ FALLBACK_NOTICES: dict[ErrorCode, Notice] = {
     ErrorCode.AI_BAD_ANSWER: Notice.AI_BAD_ANSWER,
     ErrorCode.AI_TRUNCATED: Notice.AI_TRUNCATED,
     ErrorCode.AI_REJECTED: Notice.AI_REJECTED,
+    ErrorCode.AI_BUDGET_SPENT: Notice.AI_BUDGET_SPENT,
 }
 
 

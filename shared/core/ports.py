@@ -150,10 +150,22 @@ class QuotaStore(Protocol):
         """The job's upload arrived: its held share is charged in each counter (once)."""
         ...
 
-    def add_tokens(self, tokens_doc: str, tokens: int) -> None: ...
-
     def release(self, doc_ids: list[str], job_id: str) -> None:
         """The job's held share is given back unused (its result came from the cache)."""
+        ...
+
+
+class TokenBudget(Protocol):
+    """The service's daily Gemini tokens (shared.core.budget): every call reserves its
+    estimate before it is made and settles to what it used."""
+
+    def reserve(self, call_id: str, estimate: int, lapse_sec: float) -> bool:
+        """Reserve `estimate` tokens for one call until `lapse_sec` from now; False (nothing
+        reserved) when spent + live reservations + `estimate` would pass the budget."""
+        ...
+
+    def settle(self, call_id: str, used: int) -> None:
+        """The call ended: its reservation goes and `used` tokens are counted."""
         ...
 
 

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     gemini_hook_media_resolution: Literal["low", "medium", "high"] | None = "high"
     gemini_fps: float | None = Field(None, gt=0, le=24)
     gemini_timeout_sec: int = 300
+    gemini_max_output_tokens: int = Field(
+        16_384,
+        ge=1,
+        le=65_536,  # Gemini 3 Flash's and 2.5's output limit (Google's model pages)
+        description="maxOutputTokens of each call (thinking included): caps its cost.",
+    )
     gemini_retries: int = 4
     gemini_quota_wait_sec: float = Field(
         30, ge=0, description="Longest 429 RetryInfo delay waited in-process (longer: redelivery)."

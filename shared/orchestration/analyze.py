@@ -27,7 +27,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,6 @@ from shared.core.errors import ErrorCode, PermanentError, TransientError, is_pro
 from shared.core.events import FinalizeEvent
 from shared.core.messages import Stage, error_message
 from shared.core.ports import JobStore, QuotaStore, ResultCache, Storage
-from shared.core.quotas import service_doc_id
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
 from shared.core.video import MeasureFn, VideoInfo
@@ -98,7 +96,7 @@ class Pipeline:
     storage: Storage
     analyzer_factory: Callable[[Settings], Analyzer]
     measure: MeasureFn
-    quotas: QuotaStore | None = None  # counts the Gemini tokens spent (the service's budget)
+    quotas: QuotaStore | None = None  # charges the upload (Gemini tokens: the analyzer's budget)
     frames: FramesFn | None = None  # storyboard frames from the video (None: no storyboard)
     after_job: Callable[[], None] | None = None  # run when a claimed job ends (frees memory)
     fallback_factory: Callable[[Settings], Analyzer] | None = None  # stands in for the AI
@@ -229,15 +227,14 @@ class Pipeline:
         *,
         cached: bool,
     ) -> Outcome:
-        """Write the result; count its tokens (a cached one: give the upload back)."""
+        """Write the result (a cached one: give the upload back). Gemini's tokens were
+        counted call by call (shared.analyzers.gemini.spend), never here."""
         if not claim.succeed(result.model_dump(mode="json")):
             return self._lost_claim(claim.job_id, event)
         logs.info("job succeeded", stage="done", engine=result.meta.engine, cached=cached)
         reuse = self.reuse
         if cached and reuse is not None:
             reuse.release(doc, claim.job_id)
-        else:
-            self._count_tokens(result)
         self._delete(event)
         return Outcome.SUCCESS
 
@@ -362,15 +359,6 @@ class Pipeline:
         """The upload arrived: the quota shares its URL held are used (once)."""
         if self.quotas is not None and doc.get("quota_docs"):
             self.quotas.charge(list(doc["quota_docs"]), job_id)
-
-    def _count_tokens(self, result: AnalysisResult) -> None:
-        usage = result.meta.usage
-        if self.quotas is None or usage is None or not usage.total_tokens:
-            return
-        try:
-            self.quotas.add_tokens(service_doc_id(datetime.now(UTC)), usage.total_tokens)
-        except Exception as exc:  # the result is written; a missed count is not worth a retry
-            logs.warning(f"tokens not counted: {exc!r}", stage="done")
 
     def _lost_claim(self, job_id: str, event: FinalizeEvent) -> Outcome:
         """Another worker took the job over (this one was thought dead). If the job

@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 
 
 def make_analyzer(settings: Settings) -> Analyzer:
-    """Gemini when credentials are set (or ANALYZER=gemini), offline otherwise."""
+    """Gemini when credentials are set (or ANALYZER=gemini), its every call reserved
+    from the day's token budget; offline otherwise."""
     if settings.uses_gemini:
+        from shared.adapters.firestore_budget import FirestoreTokenBudget
         from shared.analyzers.gemini import GeminiAnalyzer
 
-        return GeminiAnalyzer(settings)
+        return GeminiAnalyzer(settings, budget=FirestoreTokenBudget(settings))
     from shared.analyzers.offline import OfflineAnalyzer
 
     return OfflineAnalyzer()

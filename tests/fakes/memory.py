@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.core import jobs, quotas, recovery
+from shared.core import budget, jobs, quotas, recovery
 from shared.core.messages import ErrorCode, Stage
 from shared.core.ports import ObjectInfo, SignedUpload
 
@@ -225,6 +225,43 @@ class MemoryQuotas:
             held = quotas.releasing(value, job_id)
             if held is not None:
                 value["held"] = held
+
+
+@dataclass
+class MemoryBudget:
+    """`shared.core.ports.TokenBudget` on one dict, the day's service counter, with the
+    same pure rules (the real transaction: tests/integration). `reserves` logs every
+    reservation asked for (call id, estimate, granted); `settled` every settlement."""
+
+    cap: int = 0
+    value: dict[str, Any] = field(default_factory=dict)
+    reserves: list[tuple[str, int, bool]] = field(default_factory=list)
+    settled: list[tuple[str, int]] = field(default_factory=list)
+    clock_offset: timedelta = timedelta(0)  # moves the counter's clock on (lapses)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.clock_offset
+
+    @property
+    def tokens(self) -> int:
+        return int(self.value.get("tokens", 0))
+
+    def reserved(self) -> dict[str, dict[str, Any]]:
+        return budget.live_reservations(self.value, self.now())
+
+    def reserve(self, call_id: str, estimate: int, lapse_sec: float) -> bool:
+        now = self.now()
+        until = now + timedelta(seconds=lapse_sec)
+        reserved = budget.reserving(self.value, call_id, estimate, self.cap, now, until)
+        self.reserves.append((call_id, estimate, reserved is not None))
+        if reserved is None:
+            return False
+        self.value["reserved"] = reserved
+        return True
+
+    def settle(self, call_id: str, used: int) -> None:
+        self.settled.append((call_id, used))
+        self.value.update(budget.settling(self.value, call_id, used, self.now()))
 
 
 @dataclass

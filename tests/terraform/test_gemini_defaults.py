@@ -45,6 +45,7 @@ def test_env_example_and_readme_are_the_settings() -> None:
         ("GOOGLE_CLOUD_LOCATION", DEFAULTS.google_cloud_location),
         ("GEMINI_THINKING_LEVEL", DEFAULTS.gemini_thinking_level),
         ("GEMINI_HOOK_MEDIA_RESOLUTION", DEFAULTS.gemini_hook_media_resolution),
+        ("GEMINI_MAX_OUTPUT_TOKENS", DEFAULTS.gemini_max_output_tokens),
     ):
         assert re.search(rf"^# {name}={re.escape(str(value))}\b", env, re.M), name
         row = next(line for line in readme.splitlines() if line.startswith("|") and name in line)

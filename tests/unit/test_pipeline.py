@@ -284,7 +284,8 @@ def test_a_killed_workers_download_folder_is_removed_at_start(tmp_path: Path) ->
     assert not stale.exists() and live.exists()
 
 
-def test_gemini_tokens_count_against_the_service_budget(video):
+def test_a_results_tokens_are_not_counted_again_by_the_pipeline(video):
+    """The analyzer counted them call by call (tests/unit/test_token_budget.py)."""
     from tests.fakes.memory import MemoryQuotas
 
     class Costly(ScriptedAnalyzer):
@@ -296,7 +297,7 @@ def test_gemini_tokens_count_against_the_service_budget(video):
     pipeline, _, _, _, event = setup(video, Costly())
     pipeline.quotas = MemoryQuotas()
     assert pipeline.handle(event) is Outcome.SUCCESS
-    assert list(pipeline.quotas.tokens.values()) == [1234]
+    assert pipeline.quotas.tokens == {}
 
 
 def test_the_users_topic_reaches_the_analyzer(video):

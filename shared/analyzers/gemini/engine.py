@@ -5,8 +5,10 @@
     -> the video by reference: registered from the bucket, or
        uploaded (local), or its gs:// URI (Vertex AI)             (files.py)
     -> for each model, configured first, then the fallbacks:
+         its estimate reserved from the day's token budget, then
          generateContent(video, hook clip, prompt) with the family's
-         options and a JSON response_schema                       (models.py, request.py)
+         options, maxOutputTokens and a JSON response_schema      (spend.py, models.py,
+                                                                   request.py)
          misconfigured (404, 403, 400 about our request)? next model, once each
     -> finish reason checked -> JSON parsed and validated         (answer.py)
     -> script rows aligned to the measured shots                  (align.py, result.py)
@@ -36,9 +38,11 @@ from shared.analyzers.gemini.failures import RETRIED_BY_CLIENT, Misconfigured, c
 from shared.analyzers.gemini.models import Plan, plan
 from shared.analyzers.gemini.prompt import build_prompt
 from shared.analyzers.gemini.result import build_result
+from shared.analyzers.gemini.spend import Spend, part_tokens, rough_input_tokens
 from shared.core.errors import ErrorCode, PermanentError, TransientError
 from shared.core.measurements import Measurements
 from shared.core.messages import Stage
+from shared.core.ports import TokenBudget
 from shared.core.schema import AnalysisResult, Usage
 from shared.core.settings import Settings
 from shared.core.video import MeasureRequest, ProgressFn, VideoInfo
@@ -48,10 +52,6 @@ HOOK_FPS = request.HOOK_FPS
 # gets one more try: a second sample usually is fine and the file is reused. Filtered
 # and truncated answers are not retried: the same video and prompt end the same way.
 GENERATE_ATTEMPTS = 2
-# Counting tokens is an aid for the bill: one try each, never a backoff before the analysis.
-COUNT_CONFIG = types.CountTokensConfig(
-    http_options=types.HttpOptions(timeout=10_000, retry_options=types.HttpRetryOptions(attempts=1))
-)
 # Gemini reads on-screen text itself: it needs shots and timed speech, no OCR, and
 # runs without them when measuring fails.
 MEASURE_FOR_ALIGNMENT = MeasureRequest(speech=True, ocr=False, required=False)
@@ -90,10 +90,13 @@ class GeminiAnalyzer:
         *,
         retry_delay_sec: float = 1.0,
         credentials: files.CredentialsFactory = files.default_credentials,
+        budget: TokenBudget | None = None,
     ) -> None:
         """`retry_delay_sec` is the client's first backoff on 408/5xx (doubling, with
-        jitter); `credentials(scopes)` gives Google credentials (Vertex AI, registration)."""
+        jitter); `credentials(scopes)` gives Google credentials (Vertex AI, registration);
+        every generateContent call is reserved from and settled to `budget` (spend.py)."""
         self.settings = settings
+        self.spend = Spend(settings, budget)
         self._retry_delay_sec = retry_delay_sec
         self._credentials = credentials
         self._client: genai.Client | None = None
@@ -117,6 +120,7 @@ class GeminiAnalyzer:
                 s.gemini_fps,
                 s.gemini_align_to_cuts,
                 s.google_genai_use_vertexai,
+                s.gemini_max_output_tokens,
             ]
         )
 
@@ -288,30 +292,13 @@ class GeminiAnalyzer:
             duration_sec=video.duration_sec,
             fps=s.gemini_fps,
         )
+        rough = rough_input_tokens(video.duration_sec, s.gemini_fps, prompt)
         try:
-            return self._generate(client, chosen, parts, progress, topic)
+            return self._generate(client, chosen, parts, progress, topic, rough)
         except errors.APIError as exc:
             raise classify(
                 exc, model=model, api_version=self.api_version, call="generateContent"
             ) from exc
-
-    def _part_tokens(
-        self, client: genai.Client, model: str, parts: list[types.Part]
-    ) -> dict[str, int]:
-        """Input tokens of each part (countTokens costs nothing); {} when not counted."""
-        counted: dict[str, int] = {}
-        for name, part in zip(request.part_names(len(parts)), parts, strict=True):
-            try:
-                answer = client.models.count_tokens(
-                    model=model,
-                    contents=[types.Content(role="user", parts=[part])],
-                    config=COUNT_CONFIG,
-                )
-            except Exception as exc:  # an aid for the bill, not for the analysis
-                logs.warning(f"tokens of the {name} part not counted: {exc!r}")
-                return {}
-            counted[name] = int(answer.total_tokens or 0)
-        return counted
 
     def _generate(
         self,
@@ -320,16 +307,21 @@ class GeminiAnalyzer:
         parts: list[types.Part],
         progress: ProgressFn,
         topic: str | None,
+        rough_input: int,
     ) -> tuple[GeminiAnswer, Usage, str | None]:
-        config = request.config(chosen, topic)
+        config = request.config(chosen, topic, self.settings.gemini_max_output_tokens)
         contents = [types.Content(role="user", parts=parts)]
-        usage = Usage(parts=self._part_tokens(client, chosen.model, parts))
+        usage = Usage(parts=part_tokens(client, chosen.model, parts))
+        estimate = self.spend.estimate(usage.parts, rough_input)
         progress(Stage.AI_THINKING)
         for attempt in range(1, GENERATE_ATTEMPTS + 1):
             with logs.timed("gemini_generate", attempt=attempt, model=chosen.model):
                 response = self._quota_wait(
-                    lambda: client.models.generate_content(
-                        model=chosen.model, contents=contents, config=config
+                    lambda: self.spend.call(
+                        estimate,
+                        lambda: client.models.generate_content(
+                            model=chosen.model, contents=contents, config=config
+                        ),
                     )
                 )
             usage = add_usage(usage, response.usage_metadata)

@@ -6,8 +6,9 @@
     part 2  the first HOOK_WINDOW_SEC  (same file, clipped, HOOK_FPS, at
             of the same file            GEMINI_HOOK_MEDIA_RESOLUTION: HIGH reads captions)
     part 3  the prompt
-    config  JSON schema; thinking_level where the family takes one; a global media
-            resolution only where parts cannot carry their own (Gemini 2.5)
+    config  JSON schema; maxOutputTokens (GEMINI_MAX_OUTPUT_TOKENS: thinking included);
+            thinking_level where the family takes one; a global media resolution only
+            where parts cannot carry their own (Gemini 2.5)
 
 Per-part resolution also makes countTokens right: it ignores a global resolution.
 """
@@ -79,14 +80,17 @@ def part_names(count: int) -> tuple[str, ...]:
     return PART_NAMES if count == 3 else ("video", "prompt")
 
 
-def config(plan: Plan, topic: str | None) -> types.GenerateContentConfig:
+def config(plan: Plan, topic: str | None, max_output_tokens: int) -> types.GenerateContentConfig:
     extra: dict[str, Any] = {}
     if plan.thinking_level:
         extra["thinking_config"] = types.ThinkingConfig(thinking_level=_LEVELS[plan.thinking_level])
     if plan.global_resolution:
         extra["media_resolution"] = _GLOBAL[plan.global_resolution]
     return types.GenerateContentConfig(
-        response_mime_type="application/json", response_schema=response_schema(topic), **extra
+        response_mime_type="application/json",
+        response_schema=response_schema(topic),
+        max_output_tokens=max_output_tokens,
+        **extra,
     )
 
 

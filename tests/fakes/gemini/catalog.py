@@ -24,6 +24,9 @@ Sources (read with the project's search tool, 2026-12):
   Gemini 3 video 70 tokens a frame by default (LOW and MEDIUM alike), 280 at HIGH;
   per-part media resolution only on Gemini 3; audio 32 tokens a second at every
   resolution. Gemini 2.5: 258 a frame, 66 at LOW, global resolution only.
+- Model pages (docs.cloud.google.com/.../models/gemini/3-flash, 2.5 Flash): "Maximum
+  output tokens 65,536"; maxOutputTokens counts the thinking tokens too (a thinking
+  model that thinks long ends in MAX_TOKENS with little or no text).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Family:
     vertex_locations: frozenset[str] | None = None  # None: any region
     sampling_deprecated: bool = False  # temperature/topP/topK ignored (logged as deprecated)
     penalties_refused: bool = False  # presencePenalty/frequencyPenalty: 400
+    max_output_tokens: int = 65_536  # maxOutputTokens in [1, this], thinking included
 
     def tokens_per_frame(self, resolution: str | None) -> int:
         short = (resolution or "").removeprefix("MEDIA_RESOLUTION_")

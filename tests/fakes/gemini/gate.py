@@ -12,6 +12,7 @@ Google documents it (December 2026):
   only its levels (3.7/3.8 Flash refuse MINIMAL); both thinking fields together: 400;
   `thinkingBudget` on Gemini 3 and sampling parameters: deprecated (logged);
   per-part resolution on Gemini 3 only; ULTRA_HIGH is for images only.
+- **maxOutputTokens** in [1, the family's output limit] (65,536), else a 400.
 - **Video clips**: offsets inside the video, start before end, fps in (0, 24].
 - The last content must be the user's (Gemini 3 refuses a trailing model turn).
 """
@@ -145,6 +146,16 @@ def check_config(body: dict[str, Any], family: Family, model: str) -> list[str]:
     for name in PENALTIES:
         if name in config and family.penalties_refused:
             raise reject(400, f"{name} is not supported for {model}.")
+    limit = get(config, "maxOutputTokens")
+    if limit is not None and not (
+        isinstance(limit, int) and 1 <= limit <= family.max_output_tokens
+    ):
+        raise reject(
+            400,
+            f"Unable to submit request because it has a maxOutputTokens value of {limit} but "
+            f"the supported range is from 1 (inclusive) to {family.max_output_tokens + 1} "
+            "(exclusive). Update the value and try again.",
+        )
     contents = get(body, "contents") or []
     if contents and get(contents[-1], "role") == "model":
         raise reject(400, "The last content of the request must come from the user.")

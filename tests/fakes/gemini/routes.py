@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.fakes.gemini.files import video_duration
 from tests.fakes.gemini.gate import clip, get
-from tests.fakes.gemini.wire import Reply, error_reply, reject
+from tests.fakes.gemini.wire import Reply, cap_output, error_reply, reject
 
 if TYPE_CHECKING:
     from tests.fakes.gemini.server import FakeGemini, RecordedRequest
@@ -60,11 +60,15 @@ def _model_call(server: FakeGemini, record: RecordedRequest) -> Reply:
         # countTokens counts each part by its own resolution (a global one is not part
         # of the request it counts).
         return Reply(body={"totalTokens": server.tokens(record, served.family, None)})
-    scripted = server._scripted("generate")
-    if scripted is not None:
-        server.stamp(scripted, record, asked, served)
-        return scripted
-    return server.answer(record, asked, served)
+    config = get(body, "generationConfig") or {}
+    limit = get(config, "maxOutputTokens") or served.family.max_output_tokens
+    reply = server._scripted("generate")
+    if reply is not None:
+        server.stamp(reply, record, asked, served)
+    else:
+        reply = server.answer(record, asked, served)
+    cap_output(reply, int(limit))
+    return reply
 
 
 def _get_model(server: FakeGemini, record: RecordedRequest) -> Reply:

@@ -270,3 +270,33 @@ def blocked_reply(finish_reason: str = "SAFETY") -> Reply:
 def prompt_blocked_reply(reason: str = "PROHIBITED_CONTENT") -> Reply:
     """The whole prompt blocked: no candidates, `promptFeedback.blockReason`."""
     return Reply(body={"promptFeedback": {"blockReason": reason}, "usageMetadata": usage(0, 0, 0)})
+
+
+CHARS_PER_TOKEN = 4  # the stand-in's token: four characters of the answer
+
+
+def cap_output(reply: Reply, limit: int) -> None:
+    """An answer longer than maxOutputTokens (thinking counts first) stops there, as
+    Google's does: the text cut, finishReason MAX_TOKENS, the usage what was made."""
+    if reply.status != 200 or not isinstance(reply.body, dict):
+        return
+    usage = reply.body.get("usageMetadata") or {}
+    output = int(usage.get("candidatesTokenCount") or 0)
+    thoughts = int(usage.get("thoughtsTokenCount") or 0)
+    if output + thoughts <= limit:
+        return
+    thoughts = min(thoughts, limit)
+    output = limit - thoughts
+    left = output * CHARS_PER_TOKEN
+    for candidate in reply.body.get("candidates") or []:
+        candidate["finishReason"] = "MAX_TOKENS"
+        for part in (candidate.get("content") or {}).get("parts") or []:
+            if isinstance(part.get("text"), str) and not part.get("thought"):
+                part["text"], left = part["text"][:left], max(0, left - len(part["text"]))
+    prompt = int(usage.get("promptTokenCount") or 0)
+    reply.body["usageMetadata"] = {
+        **usage,
+        "candidatesTokenCount": output,
+        "thoughtsTokenCount": thoughts,
+        "totalTokenCount": prompt + output + thoughts,
+    }
