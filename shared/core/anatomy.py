@@ -29,6 +29,11 @@ def _window_text(m: Measurements, window: float) -> str:
     return " / ".join(seen)
 
 
+def _first_text_sec(m: Measurements, window: float) -> float | None:
+    starts = [c.start for c in captions(m) if c.start < window and c.text.strip()]
+    return round(max(0.0, min(starts)), 2) if starts else None
+
+
 def _mean_lufs(values: list[float | None]) -> float | None:
     """Energy mean of LUFS values (silent steps count as silence)."""
     heard = [v for v in values if v is not None]
@@ -47,8 +52,10 @@ def hook_measured(m: Measurements, window: float = HOOK_WINDOW_SEC) -> HookMeasu
         first_word_sec=_first_word(m, words),
         words=join_words(w.text for w in said),
         on_screen_text=_window_text(m, window),
+        first_text_sec=_first_text_sec(m, window),
         first_cut_sec=round(m.first_cut_sec, 2) if m.first_cut_sec is not None else None,
         motion_first_sec=m.motion_first_sec,
+        camera_first=m.shots[0].camera if m.shots else None,
         loudness_start_lufs=_mean_lufs(curve[:steps]) if curve else None,
         loudness_rest_lufs=_mean_lufs(curve[steps:]) if len(curve) > steps else None,
     )

@@ -27,6 +27,8 @@ HOOK_TYPES: dict[str, str] = {
     "pattern_interrupt": "Резкое начало (ломает ожидание)",
     "story_opening": "Начало истории",
     "tutorial_promise": "Обещание научить",
+    "urgency": "Срочность («осталось 8 минут»)",
+    "text_hook": "Заголовок на экране",
     "no_hook": "Хука нет",
 }
 HookType = Literal[
@@ -39,6 +41,8 @@ HookType = Literal[
     "pattern_interrupt",
     "story_opening",
     "tutorial_promise",
+    "urgency",
+    "text_hook",
     "no_hook",
 ]
 
@@ -103,8 +107,10 @@ class HookMeasured(_Model):
     first_word_sec: float | None = None
     words: str = ""  # said in the window, verbatim
     on_screen_text: str = ""  # shown in the window
+    first_text_sec: float | None = None  # when the first on-screen text appears
     first_cut_sec: float | None = None
     motion_first_sec: float | None = None  # mean frame change in the first second, 0..1
+    camera_first: str | None = None  # the first shot's camera move (CAMERA_MOVES)
     loudness_start_lufs: float | None = None  # the window
     loudness_rest_lufs: float | None = None  # after it
 

@@ -208,11 +208,11 @@ def test_result_cites_measured_numbers() -> None:
     for key in result.keys:
         assert any(ch.isdigit() for ch in key.description), key
     assert [k.title for k in result.keys] == [
-        "Текст-хук в первом кадре",
-        "Обещание конкретного числа",  # «Три ошибки» on screen
+        "Хук: обещание списка",  # «Три ошибки» on screen: the hook card's verdict
         "Голос с первой секунды",
         "Вертикальный формат",
-        "Монтаж",  # a measured fact fills the fifth
+        "Монтаж",  # measured facts fill the fourth and the fifth
+        "Речь",
     ]
     assert [row.note for row in result.script] == ["Привет всем", "смотрите", ""]
     assert [row.time for row in result.script] == ["0:00-0:02", "0:02-0:04", "0:04-0:12"]
@@ -224,7 +224,13 @@ def test_result_cites_measured_numbers() -> None:
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"speech_start_sec": 2.4}, "Речь начинается только на 2,4 с"),
+        (  # no caption before the words: a late voice is the opening's fault
+            {
+                "speech_start_sec": 2.4,
+                "shots": [Shot(0, 0.0, 2.0, 1.0, ""), Shot(1, 2.0, 12.0, 7.0, "")],
+            },
+            "Речь начинается только на 2,4 с",
+        ),
         ({"shots": [Shot(0, 0.0, 12.0, 6.0, "")]}, "один план длиной 12 с"),
         ({"width": 1920, "height": 1080}, "горизонтальный"),
         ({"loudness_lufs": -6.0, "true_peak_dbtp": -1.5}, "громче ориентира"),

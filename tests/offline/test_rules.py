@@ -55,8 +55,9 @@ KEYS: dict[str, Case] = {
     "captions": Case({}, "Текст найден в 5 из 5 планов", {"shots": NO_TEXT}),
     "standard_loudness": Case({}, "−14,2 LUFS", {"loudness_lufs": -20.0}),
     "vertical_frame": Case({}, "1080×1920", {"width": 720, "height": 1280}),
-    "question_opening": Case({"transcript": QUESTION}, "начинается с вопроса «Почему", {}),
-    "number_promise": Case({}, "«Три ошибки", {"transcript": PLAIN, "shots": NO_TEXT}),
+    "hook": Case(
+        {}, "В первых словах «Три ошибки новичков", {"transcript": PLAIN, "shots": NO_TEXT}
+    ),
     "call_to_action": Case({}, "«подпишись»", {"shots": NO_TEXT}),
     "direct_address": Case({"transcript": ADDRESS}, "звучит 2 раза", {}),
 }
@@ -67,6 +68,7 @@ ADVICE: dict[str, Case] = {
     "recipe_voice": Case({"transcript": TALK}, "около 152 слов в минуту (разговорный", {}),
     "recipe_captions": Case({"captions": CAPTIONS}, "новая каждые 2,5 с, в среднем 2 слова", {}),
     "late_speech": Case({"speech_start_sec": 2.4}, "только на 2,4 с", {}),
+    "weak_hook": Case({"transcript": PLAIN, "shots": NO_TEXT}, "Хука нет: в первые секунды", {}),
     "no_text_hook": Case({"shots": NO_TEXT}, "текста на экране нет", {}),
     "long_shots": Case({"shots": ONE_SHOT}, "один план длиной 12 с", {}),
     "late_first_cut": Case({"shots": LATE_CUT}, "Первая склейка только на 4,1 с", {}),
@@ -122,10 +124,11 @@ def test_how_to_film_a_similar_one_comes_first() -> None:
     """The seed's practical advice: what to copy, before what to fix."""
     from shared.analyzers.offline.report import recommendations
 
-    recs = recommendations(reel(speech_start_sec=2.4, captions=CAPTIONS, transcript=TALK))
+    later = [Caption(c.start + 3.0, c.end + 3.0, c.text) for c in CAPTIONS]  # none in the hook
+    recs = recommendations(reel(speech_start_sec=2.4, captions=later, transcript=TALK))
     categories = [r.category for r in recs]
     assert categories[:3] == ["Как снять похожее"] * 3, categories  # blocks, voice, captions
-    assert categories[3:] == ["Хук"]  # the late start still gets its fix; no "all fine"
+    assert categories[3:] == ["Хук", "Хук"]  # no hook and the late start; no "all fine"
     assert recommendations(reel(**SILENT_STILL))[0].category != "Как снять похожее"
 
 

@@ -1,20 +1,37 @@
-"""The hook of the first seconds, judged offline by transparent rules over what was
-said and shown (Russian and English) and what was measured. Never invented: a type
-is named only when its words are there, and every point of strength has its reason.
+"""The hook of the first seconds, judged offline by transparent rules over every
+channel: what was said, what was shown, the picture and the sound (Russian and
+English). Never invented: a type is named only when its words, its caption or its
+measured picture or sound are there, and every point of strength has its reason.
 
-The table `TYPE_RULES` is read top to bottom; the first type whose pattern matches
-the words or the on-screen text of the window wins.
+`verdict` is the one judgement of the opening: the hook card, the keys and the advice
+all read it (`hook_verdict`), so they never disagree. The table `TYPE_RULES` is read
+top to bottom over the words, then over the on-screen text; the first type whose
+pattern matches wins. A caption that is not just the subtitle of the words is a
+`text_hook`; without words or text, a sharp start of the picture or the sound is a
+`pattern_interrupt`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from shared.analyzers.offline.text import num, quote
+from shared.core.anatomy import captions, hook_measured
+from shared.core.measurements import Measurements
 from shared.core.schema import HOOK_TYPES, HOOK_WINDOW_SEC, Hook, HookMeasured
 
 _NUM = r"(?:\d+|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|two|three|four|five|six|seven|eight|nine|ten)"
+_ITEMS = (
+    r"(?:способ|ошиб|совет|причин|шаг|лайфхак|правил|вещ|приём|прием|иде|приложени|"
+    r"фильм|книг|упражнен|продукт|мест|фраз|привыч|трюк|фишк|сервис|"
+    r"way|mistake|tip|reason|step|hack|rule|thing|trick|idea|app|book|movie|place|habit|"
+    r"product|exercise)"
+)
+_FILLER = r"(?:(?:короче|итак|так вот|ну|слушайте|слушай|so|okay|ok|well)[,!.:]?\s+)?"
+
+Source = Literal["words", "text", "picture", "sound"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,21 @@ class TypeRule:
     why: str  # why this kind of opening holds viewers
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The opening's type, why it holds, and the channel that carries it."""
+
+    type: str
+    why: str
+    source: Source | None = None  # None for "no_hook"
+    quote: str = ""  # the words or the caption that carry it ("" for picture or sound)
+
+    @property
+    def visual(self) -> bool:
+        """A hook carried by the screen or the sound, not by the first words."""
+        return self.type != "no_hook" and self.source != "words"
+
+
 def _rule(hook_type: str, pattern: str, why: str) -> TypeRule:
     return TypeRule(hook_type, re.compile(pattern, re.IGNORECASE), why)
 
@@ -31,7 +63,7 @@ def _rule(hook_type: str, pattern: str, why: str) -> TypeRule:
 TYPE_RULES: tuple[TypeRule, ...] = (
     _rule(
         "list_promise",
-        rf"\b(?:топ|top)[\s-]*{_NUM}\b|\b{_NUM}\s+(?:способ|ошиб|совет|причин|шаг|лайфхак|правил|вещ|приём|прием|way|mistake|tip|reason|step|hack|rule|thing|trick)",
+        rf"\b(?:топ|top)[\s-]*{_NUM}\b|\b{_NUM}(?:\s+\w+){{0,2}}?\s+{_ITEMS}",
         "обещает конкретное число пунктов — зритель досматривает, чтобы получить все",
     ),
     _rule(
@@ -40,8 +72,13 @@ TYPE_RULES: tuple[TypeRule, ...] = (
         "обещает научить — польза понятна с первых слов",
     ),
     _rule(
+        "urgency",
+        r"\bосталось\b|\bуспе(?:й|йте|ть)\b|\bпоследн(?:ий|ие|яя|ее)\s+(?:шанс|день|дни|час|мест)|только сегодня|пока не удалил|скоро удал|\bсрочно\b|до конца акции|\bhurry\b|last chance|only today|ends (?:today|tonight)|limited time|before it'?s gone|\b\d+\s+(?:minutes|hours|days)\s+left",
+        "срочность: время или места кончаются — смотрят сейчас, а не потом",
+    ),
+    _rule(
         "story_opening",
-        r"^(?:однажды|когда я|вчера|в прошлом году|история|это случилось|one day|when i was|yesterday|last year|so i|this happened|story)\b",
+        rf"^{_FILLER}(?:однажды|когда я|вчера|в прошлом (?:году|месяце)|история|это случилось|это было|one day|when i was|yesterday|last (?:year|month)|so i|this happened|story)\b|расскажу (?:вам |тебе )?историю|story ?time|let me tell you",
         "начало истории: хочется узнать, чем она кончится",
     ),
     _rule(
@@ -56,7 +93,7 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     ),
     _rule(
         "curiosity_gap",
-        r"\b(?:секрет|никто не (?:говорит|знает|расскажет)|вы не поверите|оказывается|вот почему|а дальше|secret|nobody tells you|no one tells you|you won'?t believe|turns out|here'?s why|here'?s what|the reason)",
+        r"\b(?:секрет|никто не (?:говорит|знает|расскажет)|вы не поверите|ты не поверишь|не поверишь|оказывается|вот почему|а дальше|что будет,? если|(?:смотри|смотрите|досмотри|досмотрите) до конца|secret|nobody tells you|no one tells you|you won'?t believe|turns out|here'?s why|here'?s what|the reason|what happens|watch (?:till|until|to) the end|wait for the end)",
         "недосказанность: ответ обещан позже, поэтому досматривают",
     ),
     _rule(
@@ -76,25 +113,90 @@ BUSY_START_MOTION = 0.03
 LOUD_START_LU = 3.0  # the window louder than the rest by this much
 
 
-def hook_type(measured: HookMeasured) -> tuple[str, str]:
-    """(type, why) from the words and the on-screen text of the window, else from
-    the picture and the sound; "no_hook" when the window has nothing."""
-    for source in (measured.words, measured.on_screen_text):
-        text = " ".join(source.split())
+SUBTITLE_SHARE = 0.6  # a caption this much made of the words said is their subtitle
+
+
+def verdict(measured: HookMeasured) -> Verdict:
+    """The opening's type from every channel: words, on-screen text, picture, sound."""
+    channels: tuple[tuple[Source, str], ...] = (
+        ("words", measured.words),
+        ("text", measured.on_screen_text),
+    )
+    for source, said in channels:
+        text = " ".join(said.split())
         for rule in TYPE_RULES:
             if text and rule.pattern.search(text):
-                return rule.type, rule.why
-    if _interrupts(measured):
-        return "pattern_interrupt", "резкое начало — склейка, движение или звук — ломает ожидание"
+                return Verdict(rule.type, rule.why, source, text)
+    text = " ".join(measured.on_screen_text.split())
+    if text and not _subtitle(text, measured.words):
+        return Verdict(
+            "text_hook",
+            "крупный текст в первые секунды сразу называет тему — его читают и без звука",
+            "text",
+            text,
+        )
+    if interrupt := _interrupt(measured):
+        return interrupt
     if measured.words or measured.on_screen_text:
-        return "no_hook", "в первые секунды есть слова, но в них нет ни вопроса, ни обещания"
-    return "no_hook", "в первые секунды нет ни слов, ни текста, ни резкой смены кадра"
+        return Verdict(
+            "no_hook", "в первые секунды есть слова, но в них нет ни вопроса, ни обещания"
+        )
+    return Verdict("no_hook", "в первые секунды нет ни слов, ни текста, ни резкой смены кадра")
 
 
-def _interrupts(m: HookMeasured) -> bool:
-    fast_cut = m.first_cut_sec is not None and m.first_cut_sec <= FAST_CUT_SEC
-    busy = m.motion_first_sec is not None and m.motion_first_sec >= BUSY_START_MOTION
-    return fast_cut or busy or _loud_start(m)
+def hook_type(measured: HookMeasured) -> tuple[str, str]:
+    """(type, why) of `verdict`."""
+    found = verdict(measured)
+    return found.type, found.why
+
+
+def hook_verdict(m: Measurements) -> Verdict:
+    """The verdict on these measurements: what the hook card, keys and advice share."""
+    return verdict(hook_measured(m))
+
+
+def verdict_at(m: Measurements, found: Verdict) -> tuple[float, float]:
+    """The moment that carries the verdict: its words, its caption or the window."""
+    end = min(HOOK_WINDOW_SEC, m.duration_sec) if m.duration_sec else HOOK_WINDOW_SEC
+    if found.source == "words" and m.transcript:
+        said = [w for w in m.transcript.words() if w.start < HOOK_WINDOW_SEC]
+        if said:
+            return said[0].start, said[-1].end
+    if found.source == "text":
+        shown = [c for c in captions(m) if c.start < HOOK_WINDOW_SEC and c.text.strip()]
+        if shown:
+            return max(0.0, shown[0].start), shown[0].end
+    return 0.0, end
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _subtitle(text: str, words: str) -> bool:
+    """Whether the caption only writes out the words said (a subtitle, not a headline)."""
+    said = set(_tokens(words))
+    shown = _tokens(text)
+    if not said or not shown:
+        return False
+    return sum(t in said for t in shown) / len(shown) >= SUBTITLE_SHARE
+
+
+def _interrupt(m: HookMeasured) -> Verdict | None:
+    """A sharp start of the picture or the sound (a pattern interrupt), if measured."""
+    if m.first_cut_sec is not None and m.first_cut_sec <= FAST_CUT_SEC:
+        why = f"склейка уже на {num(m.first_cut_sec)} с — резкое начало ломает ожидание"
+        return Verdict("pattern_interrupt", why, "picture")
+    if m.camera_first == "zoom_in":
+        why = "наезд камеры в первом плане притягивает взгляд с первой секунды"
+        return Verdict("pattern_interrupt", why, "picture")
+    if m.motion_first_sec is not None and m.motion_first_sec >= BUSY_START_MOTION:
+        why = "кадр заметно меняется в первую секунду — это ломает ожидание"
+        return Verdict("pattern_interrupt", why, "picture")
+    if _loud_start(m):
+        why = "начало громче остального ролика — звук останавливает пролистывание"
+        return Verdict("pattern_interrupt", why, "sound")
+    return None
 
 
 def _loud_start(m: HookMeasured) -> bool:
@@ -111,7 +213,7 @@ def strength(measured: HookMeasured, kind: str) -> tuple[int, list[str]]:
         score += points
         reasons.append(f"{'+' if points > 0 else '−'}{abs(points)}: {reason}")
 
-    if kind not in ("no_hook", "pattern_interrupt"):
+    if kind not in ("no_hook", "pattern_interrupt", "text_hook"):
         add(3, f"понятный тип хука — {HOOK_TYPES[kind].lower()}")
     first = measured.first_word_sec
     if first is not None and first <= QUICK_WORDS_SEC:
@@ -122,6 +224,8 @@ def strength(measured: HookMeasured, kind: str) -> tuple[int, list[str]]:
         add(2, f"текст в первые секунды: {quote(measured.on_screen_text, 40)}")
     if measured.first_cut_sec is not None and measured.first_cut_sec <= FAST_CUT_SEC:
         add(1, f"первая склейка уже на {num(measured.first_cut_sec)} с")
+    if measured.camera_first == "zoom_in":
+        add(1, "наезд камеры в первом плане")
     if measured.motion_first_sec is not None and measured.motion_first_sec >= BUSY_START_MOTION:
         add(1, "в первую секунду кадр заметно меняется")
     if _loud_start(measured):
@@ -132,7 +236,8 @@ def strength(measured: HookMeasured, kind: str) -> tuple[int, list[str]]:
 
 
 def judge(measured: HookMeasured) -> Hook:
-    kind, why = hook_type(measured)
+    found = verdict(measured)
+    kind, why = found.type, found.why
     score, reasons = strength(measured, kind)
     return Hook(
         type=kind,  # one of HOOK_TYPES, by construction

@@ -6,6 +6,7 @@ then what limited the measurement).
 
 from __future__ import annotations
 
+from shared.analyzers.offline.hook import hook_verdict
 from shared.analyzers.offline.rules import Finding, advice_rule
 from shared.analyzers.offline.rules.thresholds import (
     DARK_FRAME,
@@ -24,6 +25,7 @@ from shared.analyzers.offline.rules.thresholds import (
 )
 from shared.analyzers.offline.text import num, of_shots, pct, sentence, shots_word
 from shared.core.measurements import Measurements
+from shared.core.schema import HOOK_WINDOW_SEC
 
 WARNINGS_RU = {
     "truncated": "файл прочитан не до конца — похоже, он обрезан; измерено только то, что удалось декодировать",
@@ -54,11 +56,27 @@ def late_speech(m: Measurements) -> Finding | None:
         return None
     if m.speech_start_sec <= MAX_SPEECH_START:
         return None
+    if hook_verdict(m).visual:
+        return None  # a deliberate visual hook holds the opening before the first word
     return Finding(
         "Хук",
         f"Речь начинается только на {num(m.speech_start_sec)} с. Начните говорить "
         f"в первые {num(MAX_SPEECH_START)} с — первые секунды решают, досмотрят ли ролик.",
         at=(0.0, m.speech_start_sec),
+    )
+
+
+@advice_rule("weak_hook", about="hook")
+def weak_hook(m: Measurements) -> Finding | None:
+    found = hook_verdict(m)
+    if found.type != "no_hook":
+        return None
+    end = min(HOOK_WINDOW_SEC, m.duration_sec)
+    return Finding(
+        "Хук",
+        f"Хука нет: {found.why} (0–{num(end)} с). Откройте вопросом, обещанием "
+        "результата или числом пунктов и продублируйте это крупным текстом на экране.",
+        at=(0.0, end),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from shared.analyzers.offline.hook import hook_verdict, verdict_at
 from shared.analyzers.offline.rules import Finding, key_rule
 from shared.analyzers.offline.rules.thresholds import (
     DENSE_SPEECH,
@@ -18,6 +19,7 @@ from shared.analyzers.offline.rules.thresholds import (
 )
 from shared.analyzers.offline.text import num, of_shots, pct, plural, quote, shots_word
 from shared.core.measurements import Measurements
+from shared.core.schema import HOOK_TYPES
 from shared.core.words import join_words
 
 
@@ -41,6 +43,9 @@ def text_hook(m: Measurements) -> Finding | None:
     first = m.shots[0] if m.shots else None
     if first is None or not first.text:
         return None
+    found = hook_verdict(m)
+    if found.type == "no_hook" or found.source == "text":
+        return None  # no hook to credit the text with, or the "hook" key quotes it already
     return Finding(
         "Текст-хук в первом кадре",
         f"Уже в первом плане (0–{num(first.end)} с) на экране {quote(first.text)} — "
@@ -118,17 +123,6 @@ def vertical_frame(m: Measurements) -> Finding | None:
 
 # ----- what is said and shown (content-aware, Russian and English) ---------------
 
-_QUESTION = re.compile(
-    r"\?|^(?:а )?(?:как|почему|зачем|что|сколько|какой|кто|где|когда|знаете|хотите|"
-    r"how|why|what|who|where|when|do you|did you|have you|are you|can you)\b",
-    re.IGNORECASE,
-)
-_NUMBER_PROMISE = re.compile(
-    r"\b(?:\d+|два|две|три|четыре|пять|шесть|семь|десять|two|three|four|five|six|seven|ten)"
-    r"\s+(?:способ|ошиб|совет|причин|шаг|лайфхак|правил|вещ|приём|прием|way|mistake|tip|"
-    r"reason|step|hack|rule|thing|trick)",
-    re.IGNORECASE,
-)
 _CALL_TO_ACTION = re.compile(
     r"подпиш|подписывай|ставь лайк|лайк|сохрани|ссылк[аиу] в (?:профиле|шапке|описании)|"
     r"пиши в комментари|напиши в комментари|переходи|subscribe|follow|like and|save this|"
@@ -139,49 +133,35 @@ _DIRECT_ADDRESS = re.compile(r"\b(?:ты|тебе|тебя|твой|вы|вам|
 END_WINDOW_SEC = 5.0
 
 
-def _first_words(m: Measurements, count: int = 8) -> tuple[str, float, float] | None:
-    words = m.transcript.words() if m.transcript else []
-    if not words:
+@key_rule("hook", about="hook")
+def hook(m: Measurements) -> Finding | None:
+    """The hook card's verdict as a key, quoting the channel that carries it."""
+    found = hook_verdict(m)
+    if found.type == "no_hook":
         return None
-    first = words[:count]
-    return join_words(w.text for w in first), first[0].start, first[-1].end
-
-
-@key_rule("question_opening", about="opening_words")
-def question_opening(m: Measurements) -> Finding | None:
-    opening = _first_words(m)
-    if opening is None or not _QUESTION.search(opening[0]):
-        return None
-    text, start, end = opening
+    start, end = verdict_at(m, found)
+    label = re.sub(r"\s*\(.*\)$", "", HOOK_TYPES[found.type])
+    where = {"words": "В первых словах", "text": "На экране"}.get(found.source or "")
+    if where and found.quote:
+        text = f"{where} {quote(found.quote)} ({num(start)}–{num(end)} с): {found.why}."
+    else:
+        text = f"{found.why[0].upper()}{found.why[1:]} (0–{num(end)} с)."
     return Finding(
-        "Вопрос в первых словах",
-        f"Ролик начинается с вопроса {quote(text)} ({num(start)}–{num(end)} с): зритель "
-        "ждёт ответа и досматривает.",
-        score=0.9,
+        f"Хук: {label[0].lower()}{label[1:]}",
+        text,
+        score=0.75 if found.type == "pattern_interrupt" else 0.93,
         at=(start, end),
     )
 
 
-@key_rule("number_promise", about="promise")
-def number_promise(m: Measurements) -> Finding | None:
-    opening = _first_words(m, 12)
-    sources = [(opening[0], opening[1], opening[2])] if opening else []
-    sources += [(s.text, s.start, s.end) for s in m.shots[:2] if s.text]
-    for text, start, end in sources:
-        if _NUMBER_PROMISE.search(text):
-            return Finding(
-                "Обещание конкретного числа",
-                f"{quote(text)} ({num(start)}–{num(end)} с) обещает конкретное число пунктов — "
-                "зритель досматривает, чтобы получить все.",
-                score=0.92,
-                at=(start, end),
-            )
-    return None
+def end_window(m: Measurements) -> float:
+    """The ending's length: END_WINDOW_SEC, or a third of a short clip."""
+    return min(END_WINDOW_SEC, m.duration_sec / 3)
 
 
 def ending_call(m: Measurements) -> tuple[str, float, float] | None:
-    """A call to action said or shown in the last END_WINDOW_SEC: (text, start, end)."""
-    tail_start = max(0.0, m.duration_sec - END_WINDOW_SEC)
+    """A call to action said or shown in the ending (`end_window`): (text, start, end)."""
+    tail_start = max(0.0, m.duration_sec - end_window(m))
     words = m.transcript.words() if m.transcript else []
     said = [w for w in words if w.end >= tail_start]
     candidates = [(join_words(w.text for w in said), said[0].start, said[-1].end)] if said else []

@@ -9,11 +9,10 @@ gives nothing to copy.
 
 from __future__ import annotations
 
-from shared.analyzers.offline.hook import hook_type
+from shared.analyzers.offline.hook import hook_verdict
 from shared.analyzers.offline.rules import Finding, advice_rule
-from shared.analyzers.offline.rules.keys import END_WINDOW_SEC, ending_call
+from shared.analyzers.offline.rules.keys import END_WINDOW_SEC, end_window, ending_call
 from shared.analyzers.offline.text import num, plural, quote
-from shared.core.anatomy import hook_measured
 from shared.core.measurements import Measurements
 from shared.core.schema import HOOK_TYPES, HOOK_WINDOW_SEC
 
@@ -26,8 +25,17 @@ FAST_WPM = 160
 
 _OPENING_HOW = {
     "question": "задайте вопрос, на который ответит ролик",
-    "number_promise": "пообещайте конкретное число пунктов",
+    "list_promise": "пообещайте конкретное число пунктов",
+    "urgency": "скажите, что время или места кончаются",
+    "text_hook": "покажите крупный заголовок с темой ролика",
     "pattern_interrupt": "начните с резкой смены кадра, движения или звука",
+}
+# What to try a few takes of, by the channel that carries the hook.
+_VARIANTS = {
+    "words": "Снимите 2–3 варианта первой фразы и оставьте самый короткий.",
+    "text": "Сделайте 2–3 варианта заголовка и оставьте самый короткий и крупный.",
+    "picture": "Снимите 2–3 варианта первого кадра и оставьте самый резкий.",
+    "sound": "Попробуйте 2–3 варианта первого звука и оставьте самый заметный.",
 }
 
 
@@ -38,17 +46,17 @@ def _has_content(m: Measurements) -> bool:
 @advice_rule("recipe_opening", about="recipe_opening")
 def recipe_opening(m: Measurements) -> Finding | None:
     """The opening to copy: its type and its words or caption."""
-    measured = hook_measured(m)
-    kind, _ = hook_type(measured)
-    if kind == "no_hook":
+    found = hook_verdict(m)
+    if found.type == "no_hook" or found.source is None:
         return None
-    said = measured.words or measured.on_screen_text
+    kind = found.type
     how = _OPENING_HOW.get(kind, f"используйте тот же приём — {HOOK_TYPES[kind].lower()}")
-    example = f" Здесь это {quote(said, 60)}." if said else ""
+    where = " на экране" if found.source == "text" else ""
+    example = f" Здесь это {quote(found.quote, 60)}{where}." if found.quote else ""
     return Finding(
         CATEGORY,
         f"Откройте так же: в первые {num(HOOK_WINDOW_SEC, 0)} с {how}.{example} "
-        "Снимите 2–3 варианта первой фразы и оставьте самый короткий.",
+        f"{_VARIANTS[found.source]}",
         at=(0.0, min(HOOK_WINDOW_SEC, m.duration_sec)),
     )
 
@@ -64,7 +72,7 @@ def recipe_blocks(m: Measurements) -> Finding | None:
     tail = (
         f" Финал — призыв, как здесь: {quote(ending[0], 40)}."
         if ending is not None
-        else f" В последние {num(END_WINDOW_SEC, 0)} с скажите, что сделать дальше "
+        else f" {_ending(m)} скажите, что сделать дальше "
         "(подписаться, сохранить, написать в комментариях)."
     )
     return Finding(
@@ -74,6 +82,13 @@ def recipe_blocks(m: Measurements) -> Finding | None:
         f"смена крупности или ракурса на каждой мысли.{tail}",
         at=(body[0].start, m.duration_sec),
     )
+
+
+def _ending(m: Measurements) -> str:
+    window = end_window(m)
+    if window < END_WINDOW_SEC:
+        return "В конце ролика"  # "the last 5 s" would be half of a short clip
+    return f"В последние {num(window, 0)} с"
 
 
 @advice_rule("recipe_voice", about="recipe_voice")
