@@ -717,6 +717,16 @@ CAPTIONS = (
     CaptionSpec("СМОТРИ ДО КОНЦА", 8.5, 10.52),
 )
 
+# Captions whose letters exist in both scripts (issue 19): Tesseract read "HE WAS" as
+# Cyrillic «НЕ WAS», "MEGA" as «МЕСА» and "TREND" as «ТВЕМО» beside a Russian word.
+MIXED_CAPTIONS = (
+    CaptionSpec("А ТЫ ЗНАЛ?", 0.0, 2.0),
+    CaptionSpec("HE WAS HERE", 2.0, 4.0),
+    CaptionSpec("HE WAS", 4.0, 6.0),
+    CaptionSpec("MEGA СКИДКА", 6.0, 8.0),
+    CaptionSpec("НОВЫЙ TREND", 8.0, 10.52),
+)
+
 
 def russian_reel(cache_dir: Path) -> RealClip:
     """~14.7 s, 6 real shots (5 hard cuts), five Russian prompts spoken from 0.5 s."""
@@ -780,6 +790,21 @@ def captions_reel(cache_dir: Path) -> RealClip:
     )
 
 
+def mixed_captions_reel(cache_dir: Path) -> RealClip:
+    """The `captions` clip's footage and sound with `MIXED_CAPTIONS`: words whose
+    letters all look alike in Cyrillic and Latin, in lines of one language and of both."""
+    return build_reel(
+        cache_dir / "real_mixed_captions.mp4",
+        [
+            Segment("bigbuckbunny", 0.0, 5.28, "cover", audio_gain_db=14.0),
+            Segment(
+                "bigbuckbunny", 0.0, 5.24, "cover", reverse=True, audio_gain_db=14.0, joins=True
+            ),
+        ],
+        captions=MIXED_CAPTIONS,
+    )
+
+
 def russian_numbers_reel(cache_dir: Path) -> RealClip:
     """~12.7 s, 5 real shots (4 hard cuts), Russian numbers spoken from 0.5 s
     (`RU_NUMBERS_PROMPTS`): «… восемь минут. У вас семь сообщений …»."""
@@ -823,6 +848,7 @@ def all_clips(cache_dir: Path) -> dict[str, RealClip]:
         "english": english_reel(cache_dir),
         "no_speech": no_speech_reel(cache_dir),
         "captions": captions_reel(cache_dir),
+        "mixed_captions": mixed_captions_reel(cache_dir),
         "russian_numbers": russian_numbers_reel(cache_dir),
         "english_numbers": english_numbers_reel(cache_dir),
     }
@@ -835,6 +861,7 @@ def sources_used() -> dict[str, list[str]]:
         "english": ["bikes", "bigbuckbunny", "carphone", *EN_REEL_PROMPTS],
         "no_speech": ["bigbuckbunny", "bikes", "carphone"],
         "captions": ["bigbuckbunny"],
+        "mixed_captions": ["bigbuckbunny"],
         "russian_numbers": ["bigbuckbunny", "bikes", "carphone", *RU_NUMBERS_PROMPTS],
         "english_numbers": ["bikes", "bigbuckbunny", "carphone", *EN_NUMBERS_PROMPTS],
     }
