@@ -33,14 +33,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from shared.measure import assets
+from shared.measure import assets, reread
+from shared.measure.reread import SINGLE_LANGUAGES, Box, Words
 from shared.measure.scripts import Reading, needs_readings, normalize_line
 
 if TYPE_CHECKING:
     import numpy as np
 
 LANGUAGES = "rus+eng"
-SINGLE_LANGUAGES = ("rus", "eng")  # the one-language passes that decide a word's script
 TRAINEDDATA = ("rus.traineddata", "eng.traineddata")  # shipped in shared/measure/assets
 TIMEOUT_SEC = 8.0  # per frame, all panels (Tesseract's own deadline: Recognize(timeout))
 OCR_SHORT_SIDE = 540  # frames are scaled so their short side is this (at most 2.5x up)
@@ -314,7 +314,14 @@ def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict[st
     return out
 
 
-Box = tuple[int, int, int, int]  # left, top, width, height
+def _tsv_words(api: Any, height: int) -> Words:
+    """The words an engine read in an image `height` pixels tall, with their boxes."""
+    lines = _parse_tsv(f"{TSV_HEADER}\n{api.GetTSVText(0)}", height + 1, ["line"])["line"]
+    return [
+        (w, c, b)
+        for ln in lines
+        for w, c, b in zip(ln["words"], ln["confs"], ln["boxes"], strict=True)
+    ]
 
 
 def _best_of(
@@ -378,61 +385,11 @@ def read_text(gray: np.ndarray, timeout: float = TIMEOUT_SEC) -> OcrResult:
                 best_read = (name, image, found[name])
     if best_read is not None and not timed_out:
         name, image, lines = best_read
-        again = _best_of(name, lines, _one_language_readings(image, deadline))
+        again = _best_of(name, lines, reread.readings(image, deadline, _engine, _tsv_words))
         best = again[0] if again is not None else best
     result = best or OcrResult("", None)
     result.timed_out = timed_out
     return result
-
-
-def _one_language_readings(
-    image: np.ndarray, deadline: float
-) -> Callable[[list[Box]], list[Reading | None]]:
-    """Reads a line's box (its words' boxes) of `image` with the Russian-only and the
-    English-only engines, as one line: each word's two readings (None past the deadline)."""
-
-    def read(boxes: list[Box]) -> list[Reading | None]:
-        from tesserocr import PSM
-
-        height, width = image.shape
-        pad = max(b[3] for b in boxes) // 2
-        x0, y0 = max(0, min(b[0] for b in boxes) - pad), max(0, min(b[1] for b in boxes) - pad)
-        x1 = min(width, max(b[0] + b[2] for b in boxes) + pad)
-        y1 = min(height, max(b[1] + b[3] for b in boxes) + pad)
-        found: dict[str, list[tuple[str, float, Box]]] = {}
-        for lang in SINGLE_LANGUAGES:
-            left_ms = int((deadline - time.monotonic()) * 1000)
-            if left_ms <= 0:
-                return [None] * len(boxes)
-            with _engine(lang) as api:
-                api.SetPageSegMode(PSM.SINGLE_LINE)
-                api.SetImageBytes(image.tobytes(), width, height, 1, width)
-                api.SetSourceResolution(70)
-                api.SetRectangle(x0, y0, x1 - x0, y1 - y0)
-                if not api.Recognize(left_ms):
-                    return [None] * len(boxes)
-                tsv = f"{TSV_HEADER}\n{api.GetTSVText(0)}"
-            line_words = _parse_tsv(tsv, height + 1, [lang])[lang]
-            found[lang] = [
-                (w, c, b)
-                for ln in line_words
-                for w, c, b in zip(ln["words"], ln["confs"], ln["boxes"], strict=True)
-            ]
-        return [Reading(_over(b, found["rus"]), _over(b, found["eng"])) for b in boxes]
-
-    return read
-
-
-def _over(box: Box, words: list[tuple[str, float, Box]]) -> tuple[str, float] | None:
-    """The word read over most of `box`'s width (at least half of it), if any."""
-
-    def overlap(other: Box) -> int:
-        return min(box[0] + box[2], other[0] + other[2]) - max(box[0], other[0])
-
-    best = max(words, key=lambda w: overlap(w[2]), default=None)
-    if best is None or overlap(best[2]) < box[2] / 2:
-        return None
-    return best[0], best[1]
 
 
 def read_if_text(gray: np.ndarray) -> OcrResult | None:

@@ -66,3 +66,13 @@ def test_only_a_line_with_a_word_of_look_alikes_is_read_again(
 )
 def test_a_word_s_own_script(word: str, expected: str | None) -> None:
     assert script(word) == expected
+
+
+def test_a_word_s_reading_is_the_one_read_over_its_box() -> None:
+    from shared.measure.reread import over
+
+    words = [("HE", 97.0, (167, 596, 64, 35)), ("WAS", 97.0, (254, 595, 119, 37))]
+    assert over((165, 590, 66, 40), words) == ("HE", 97.0)
+    assert over((250, 590, 120, 40), words) == ("WAS", 97.0)
+    assert over((400, 590, 60, 40), words) is None  # nothing read there
+    assert over((160, 590, 60, 40), []) is None
