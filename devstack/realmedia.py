@@ -248,6 +248,32 @@ _SOURCES: tuple[SourceFile, ...] = (
     _en("tt-weasels", "Weasels have eaten our phone system", 2.951, 0.149, 0.075),
     _en("something-terribly-wrong", "Something is terribly wrong!", 2.72, 0.172, 0.164),
     _en("please-try-call-later", "Please try your call again later.", 2.166, 0.113, 0.085),
+    # Numbers (issue 19): words and recorded digits said one after another, as a reel
+    # promises "8 minutes"; texts as the packages list them.
+    _ru("queue-holdtime", "прогнозируемое время ожидания составляет", 2.813),
+    _ru("digits/8", "восемь", 0.656, 0.053, 0.077),
+    _ru("queue-minutes", "минут", 0.54, 0.055),
+    _ru("vm-youhave", "У вас", 0.541),
+    _ru("digits/7", "семь", 0.471),
+    _ru("vm-messages", "сообщений", 0.915),
+    _ru("queue-less-than", "менее", 0.717),
+    _ru("digits/30", "тридцать", 0.616, 0.0, 0.065),
+    _ru("queue-seconds", "секунд", 0.677),
+    _ru("digits/minus", "минус", 0.581),
+    _ru("digits/50", "пятьдесят", 0.68),
+    _ru("digits/dollars", "Долларов.", 0.773),
+    _en("queue-holdtime", "The estimated hold time is currently", 2.79, 0.0, 0.195),
+    _en("digits/8", "eight", 0.693, 0.137, 0.122),
+    _en("queue-minutes", "minutes", 0.875, 0.1, 0.069),
+    _en("vm-youhave", "you have", 0.907, 0.05, 0.081),
+    _en("digits/7", "seven", 0.82, 0.103),
+    _en("vm-messages", "messages", 1.072, 0.081, 0.142),
+    _en("queue-less-than", "less than", 1.05, 0.079, 0.099),
+    _en("digits/30", "thirty", 0.902, 0.146, 0.127),
+    _en("queue-seconds", "Seconds", 1.12, 0.12, 0.246),
+    _en("digits/minus", "minus", 0.888, 0.052),
+    _en("digits/50", "fifty", 1.225, 0.174, 0.277),
+    _en("digits/dollars", "dollars", 0.918, 0.0, 0.079),
 )
 
 CATALOGUE: dict[str, SourceFile] = {s.key: s for s in _SOURCES}
@@ -669,6 +695,19 @@ EN_REEL_PROMPTS = (
     "en:please-try-call-later",
 )
 
+# Spoken numbers (issue 19: a number was taken for a groan and deleted from the words):
+# «… составляет восемь минут. У вас семь сообщений. Менее тридцати секунд, минус
+# пятьдесят долларов», and the same in English; the prompts 0.1 s apart, as one voice.
+NUMBER_PHRASES = (
+    ("queue-holdtime", "digits/8", "queue-minutes"),
+    ("vm-youhave", "digits/7", "vm-messages"),
+    ("queue-less-than", "digits/30", "queue-seconds"),
+    ("digits/minus", "digits/50", "digits/dollars"),
+)
+RU_NUMBERS_PROMPTS = tuple(f"ru:{name}" for phrase in NUMBER_PHRASES for name in phrase)
+EN_NUMBERS_PROMPTS = tuple(f"en:{name}" for phrase in NUMBER_PHRASES for name in phrase)
+NUMBERS_PROMPT_GAP = 0.1
+
 # Captions over one continuous shot, each 2.0-2.5 s: Russian and English, as reels have.
 CAPTIONS = (
     CaptionSpec("РОГА И КОПЫТА", 0.0, 2.0),
@@ -676,6 +715,16 @@ CAPTIONS = (
     CaptionSpec("ПОДПИШИСЬ", 4.5, 6.5),
     CaptionSpec("SALE -50%", 6.5, 8.5),
     CaptionSpec("СМОТРИ ДО КОНЦА", 8.5, 10.52),
+)
+
+# Captions whose letters exist in both scripts (issue 19): Tesseract read "HE WAS" as
+# Cyrillic «НЕ WAS», "MEGA" as «МЕСА» and "TREND" as «ТВЕМО» beside a Russian word.
+MIXED_CAPTIONS = (
+    CaptionSpec("А ТЫ ЗНАЛ?", 0.0, 2.0),
+    CaptionSpec("HE WAS HERE", 2.0, 4.0),
+    CaptionSpec("HE WAS", 4.0, 6.0),
+    CaptionSpec("MEGA СКИДКА", 6.0, 8.0),
+    CaptionSpec("НОВЫЙ TREND", 8.0, 10.52),
 )
 
 
@@ -741,6 +790,57 @@ def captions_reel(cache_dir: Path) -> RealClip:
     )
 
 
+def mixed_captions_reel(cache_dir: Path) -> RealClip:
+    """The `captions` clip's footage and sound with `MIXED_CAPTIONS`: words whose
+    letters all look alike in Cyrillic and Latin, in lines of one language and of both."""
+    return build_reel(
+        cache_dir / "real_mixed_captions.mp4",
+        [
+            Segment("bigbuckbunny", 0.0, 5.28, "cover", audio_gain_db=14.0),
+            Segment(
+                "bigbuckbunny", 0.0, 5.24, "cover", reverse=True, audio_gain_db=14.0, joins=True
+            ),
+        ],
+        captions=MIXED_CAPTIONS,
+    )
+
+
+def russian_numbers_reel(cache_dir: Path) -> RealClip:
+    """~12.7 s, 5 real shots (4 hard cuts), Russian numbers spoken from 0.5 s
+    (`RU_NUMBERS_PROMPTS`): «… восемь минут. У вас семь сообщений …»."""
+    return build_reel(
+        cache_dir / "real_ru_numbers.mp4",
+        [
+            Segment("bigbuckbunny", 0.0, 3.0, "cover"),
+            Segment("bikes", 3.16, 2.24),
+            Segment("carphone", 0.1, 3.6),
+            Segment("bikes", 5.56, 1.84),
+            Segment("bigbuckbunny", 3.2, 2.0, "cover"),
+        ],
+        prompts=RU_NUMBERS_PROMPTS,
+        prompt_gap=NUMBERS_PROMPT_GAP,
+    )
+
+
+def english_numbers_reel(cache_dir: Path) -> RealClip:
+    """~16.4 s, 7 real shots (6 hard cuts), English numbers spoken from 0.5 s
+    (`EN_NUMBERS_PROMPTS`): "… eight minutes. You have seven messages …"."""
+    return build_reel(
+        cache_dir / "real_en_numbers.mp4",
+        [
+            Segment("bikes", 7.56, 2.04),
+            Segment("bigbuckbunny", 0.4, 3.0, "cover"),
+            Segment("bikes", 1.28, 1.68),
+            Segment("carphone", 0.2, 3.6),
+            Segment("bikes", 5.56, 1.84),
+            Segment("bikes", 3.16, 2.24),
+            Segment("bigbuckbunny", 3.4, 1.8, "cover"),
+        ],
+        prompts=EN_NUMBERS_PROMPTS,
+        prompt_gap=NUMBERS_PROMPT_GAP,
+    )
+
+
 def all_clips(cache_dir: Path) -> dict[str, RealClip]:
     """Every clip of the test set, by name."""
     return {
@@ -748,6 +848,9 @@ def all_clips(cache_dir: Path) -> dict[str, RealClip]:
         "english": english_reel(cache_dir),
         "no_speech": no_speech_reel(cache_dir),
         "captions": captions_reel(cache_dir),
+        "mixed_captions": mixed_captions_reel(cache_dir),
+        "russian_numbers": russian_numbers_reel(cache_dir),
+        "english_numbers": english_numbers_reel(cache_dir),
     }
 
 
@@ -758,4 +861,7 @@ def sources_used() -> dict[str, list[str]]:
         "english": ["bikes", "bigbuckbunny", "carphone", *EN_REEL_PROMPTS],
         "no_speech": ["bigbuckbunny", "bikes", "carphone"],
         "captions": ["bigbuckbunny"],
+        "mixed_captions": ["bigbuckbunny"],
+        "russian_numbers": ["bigbuckbunny", "bikes", "carphone", *RU_NUMBERS_PROMPTS],
+        "english_numbers": ["bikes", "bigbuckbunny", "carphone", *EN_NUMBERS_PROMPTS],
     }

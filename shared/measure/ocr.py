@@ -13,8 +13,11 @@ out: a letter of an outlined caption is surrounded by its outline, a bright tuft
 by more fur; texture left in a mask made the page layout call the caption region a
 picture (nothing read) or glued speckles onto words. The panel whose confident words
 carry the most letters wins. Words are kept only with a tesseract confidence and a share
-of letters (or as numbers: "-50%"), lines only with a real word; Latin look-alikes inside
-Cyrillic words are turned into Cyrillic and back.
+of letters (or as numbers: "-50%"), lines only with a real word. Each word is then
+made Cyrillic or Latin (scripts.py): a line of the winning panel with a word of
+look-alikes ("HE" read «НЕ», "MEGA" «МЕСА») is read again, its box only, by a
+Russian-only and an English-only engine, whose readings and the line's other words
+decide.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ import io
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from shared.measure import assets
+from shared.measure import assets, reread
+from shared.measure.reread import SINGLE_LANGUAGES, Box, Words
+from shared.measure.scripts import Reading, needs_readings, normalize_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,14 +67,6 @@ TSV_HEADER = (
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _NUMBER = re.compile(r"^[-+\u2212\u2013]?\d+(?:[.,:]\d+)*[%\u20bd$\u20ac]?[.,!?]?$")
-_CYR = re.compile(r"[\u0400-\u04FF]")
-_LAT = re.compile(r"[A-Za-z]")
-# Latin letters that look like Cyrillic ones (and back).
-LAT_TO_CYR = str.maketrans("aABcCeEHKkMoOpPTxXyY", "аАВсСеЕНКкМоОрРТхХуУ")
-# (Cyrillic "т" is how tesseract often reads a small-caps Latin "T".)
-CYR_TO_LAT = str.maketrans("аАВсСеЕНКкМоОрРТтхХуУ", "aABcCeEHKkMoOpPTTxXyY")
-_LAT_LOOKALIKES = set("aABcCeEHKkMoOpPTxXyY")
-_CYR_LOOKALIKES = set("аАВсСеЕНКкМоОрРТтхХуУ")
 
 
 @dataclass
@@ -82,7 +79,8 @@ class OcrResult:
 
 # ----- the engine -----------------------------------------------------------------------
 
-_idle: list[Any] = []  # initialised engines no thread is using
+_idle: list[Any] = []  # initialised rus+eng engines no thread is using
+_idle_single: dict[str, list[Any]] = {lang: [] for lang in SINGLE_LANGUAGES}  # and one-language
 _idle_lock = threading.Lock()
 
 
@@ -108,24 +106,26 @@ def tesseract_languages() -> frozenset[str]:
     return frozenset(name.removesuffix(".traineddata") for name in shipped)
 
 
-def _new_engine() -> Any:
+def _new_engine(lang: str = LANGUAGES) -> Any:
     import tesserocr
 
-    return tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=LANGUAGES)
+    return tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang)
 
 
 @contextmanager
-def _engine() -> Iterator[Any]:
-    """An engine for this thread alone while the block runs (made once, then reused)."""
+def _engine(lang: str = LANGUAGES) -> Iterator[Any]:
+    """An engine of `lang` for this thread alone while the block runs (made once, then
+    reused)."""
+    pool = _idle if lang == LANGUAGES else _idle_single[lang]
     with _idle_lock:
-        api = _idle.pop() if _idle else None
+        api = pool.pop() if pool else None
     if api is None:
-        api = _new_engine()
+        api = _new_engine(lang)
     try:
         yield api
     finally:
         with _idle_lock:
-            _idle.append(api)
+            pool.append(api)
 
 
 @functools.cache
@@ -143,38 +143,6 @@ def available() -> bool:
 # ----- text clean-up --------------------------------------------------------------------
 
 
-def fix_mixed_script(word: str) -> str:
-    """Make a word that mixes Cyrillic and Latin letters one script: the one most of its
-    letters are in (look-alikes such as Latin "p" in "Пpивет" become Cyrillic)."""
-    cyr = len(_CYR.findall(word))
-    lat = len(_LAT.findall(word))
-    if not cyr or not lat:
-        return word
-    if cyr >= lat:
-        if all(c in _LAT_LOOKALIKES for c in _LAT.findall(word)):
-            return word.translate(LAT_TO_CYR)
-    elif all(c in _CYR_LOOKALIKES for c in _CYR.findall(word)):
-        return word.translate(CYR_TO_LAT)
-    return word
-
-
-def normalize_line(words: list[str]) -> str:
-    """Fix mixed-script words, then words written wholly in look-alikes of the other
-    script when the rest of the line is clearly in that script ("Ha канал" -> "на канал")."""
-    fixed = [fix_mixed_script(w) for w in words]
-    cyr = sum(len(_CYR.findall(w)) for w in fixed)
-    lat = sum(len(_LAT.findall(w)) for w in fixed)
-    out = []
-    for w in fixed:
-        letters = _LETTER.findall(w)
-        if cyr > 2 * lat and letters and all(c in _LAT_LOOKALIKES for c in letters):
-            w = w.translate(LAT_TO_CYR)
-        elif lat > 2 * cyr and letters and all(c in _CYR_LOOKALIKES for c in letters):
-            w = w.translate(CYR_TO_LAT)
-        out.append(w)
-    return " ".join(out)
-
-
 def _letter_ratio(text: str) -> float:
     chars = [c for c in text if not c.isspace()]
     if not chars:
@@ -186,10 +154,12 @@ def _wordlike(word: str) -> bool:
     return _letter_ratio(word) >= MIN_LETTER_RATIO or bool(_NUMBER.match(word))
 
 
+def _kept_word(word: str, conf: float) -> bool:
+    return conf >= MIN_WORD_CONF and _wordlike(word)
+
+
 def _keep_line(words: list[str], confs: list[float]) -> tuple[list[str], list[float]] | None:
-    kept = [
-        (w, c) for w, c in zip(words, confs, strict=True) if c >= MIN_WORD_CONF and _wordlike(w)
-    ]
+    kept = [(w, c) for w, c in zip(words, confs, strict=True) if _kept_word(w, c)]
     if not kept:
         return None
     text = " ".join(w for w, _ in kept)
@@ -323,15 +293,19 @@ def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict[st
             conf = float(row.get("conf") or -1)
             left = int(row["left"])
             top = int(row["top"])
+            box = (left, top, int(row["width"]), int(row["height"]))
         except (KeyError, ValueError):
             continue
         if not text or conf < 0:
             continue
         panel = min(len(names) - 1, top // pitch)
         key = (panel, row["block_num"], row["par_num"], row["line_num"])
-        line = lines.setdefault(key, {"words": [], "confs": [], "top": top, "left": left})
+        line = lines.setdefault(
+            key, {"words": [], "confs": [], "boxes": [], "top": top, "left": left}
+        )
         line["words"].append(text)
         line["confs"].append(conf)
+        line["boxes"].append(box)
         line["top"] = min(line["top"], top)
         line["left"] = min(line["left"], left)
     out: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
@@ -340,8 +314,24 @@ def _parse_tsv(tsv: str, pitch: int, names: list[str]) -> dict[str, list[dict[st
     return out
 
 
-def _best_of(name: str, lines: list[dict[str, Any]]) -> tuple[OcrResult, float] | None:
-    """The panel's kept lines in reading order, and their score (letters x confidence)."""
+def _tsv_words(api: Any, height: int) -> Words:
+    """The words an engine read in an image `height` pixels tall, with their boxes."""
+    lines = _parse_tsv(f"{TSV_HEADER}\n{api.GetTSVText(0)}", height + 1, ["line"])["line"]
+    return [
+        (w, c, b)
+        for ln in lines
+        for w, c, b in zip(ln["words"], ln["confs"], ln["boxes"], strict=True)
+    ]
+
+
+def _best_of(
+    name: str,
+    lines: list[dict[str, Any]],
+    readings: Callable[[list[Box]], list[Reading | None]] | None = None,
+) -> tuple[OcrResult, float] | None:
+    """The panel's kept lines in reading order, and their score (letters x confidence).
+    With `readings`, a line that needs them (scripts.py) has its words' boxes read by the
+    one-language engines."""
     texts: list[str] = []
     confs: list[float] = []
     for line in sorted(lines, key=lambda ln: (ln["top"], ln["left"])):
@@ -349,7 +339,11 @@ def _best_of(name: str, lines: list[dict[str, Any]]) -> tuple[OcrResult, float] 
         if kept is None:
             continue
         words, word_confs = kept
-        texts.append(normalize_line(words))
+        read = None
+        if readings is not None and needs_readings(words):
+            boxes = zip(line["words"], line["confs"], line["boxes"], strict=True)
+            read = readings([b for w, c, b in boxes if _kept_word(w, c)])
+        texts.append(normalize_line(words, read))
         confs.extend(word_confs)
     if not texts:
         return None
@@ -368,6 +362,7 @@ def read_text(gray: np.ndarray, timeout: float = TIMEOUT_SEC) -> OcrResult:
     deadline = time.monotonic() + timeout
     best: OcrResult | None = None
     best_score = 0.0
+    best_read: tuple[str, np.ndarray, list[dict[str, Any]]] | None = None
     timed_out = False
     with _engine() as api:
         for name, image, psm in panels(gray):
@@ -387,6 +382,11 @@ def read_text(gray: np.ndarray, timeout: float = TIMEOUT_SEC) -> OcrResult:
             read = _best_of(name, found[name])
             if read is not None and read[1] > best_score:
                 best, best_score = read
+                best_read = (name, image, found[name])
+    if best_read is not None and not timed_out:
+        name, image, lines = best_read
+        again = _best_of(name, lines, reread.readings(image, deadline, _engine, _tsv_words))
+        best = again[0] if again is not None else best
     result = best or OcrResult("", None)
     result.timed_out = timed_out
     return result

@@ -1,9 +1,13 @@
 """Vocalisations are not words: a groan, a hum or a filler ("Mmmmmm", "ааааа",
-"hmm", "Ммм-м") that Whisper writes down is no speech (speech.py drops them)."""
+"hmm", "Ммм-м") that Whisper writes down is no speech (speech.py drops them).
+A number is a word: "8", "-50%", "0:30", "1990-х", "100₽" are what a reel promises."""
 
 from __future__ import annotations
 
 from typing import Any
+
+# Said aloud with a number ("процентов", "рублей", "dollars"): a token with one is a word.
+_NUMBER_SIGNS = frozenset("%‰₽$€£¥№")
 
 _FILLERS = {
     "hmm",
@@ -39,7 +43,11 @@ _FILLERS = {
 
 
 def is_vocalisation(word: str) -> bool:
-    """A groan, a hum or a filler, not a word: "Mmmmmm", "ааааа", "hmm", "Ммм-м"."""
+    """A groan, a hum or a filler, not a word: "Mmmmmm", "ааааа", "hmm", "Ммм-м".
+    A token with a digit or a number's sign ("8", "-50%", "0:30", "3-х", "$") is a word;
+    one with neither letters nor those ("...", "—") is none."""
+    if any(ch.isdigit() or ch in _NUMBER_SIGNS for ch in word):
+        return False
     letters = "".join(ch for ch in word.lower() if ch.isalpha())
     if not letters:
         return True

@@ -30,7 +30,7 @@ def test_package_import_is_cheap() -> None:
 
 
 def test_latin_lookalikes_inside_cyrillic_words_become_cyrillic() -> None:
-    from shared.measure.ocr import fix_mixed_script
+    from shared.measure.scripts import fix_mixed_script
 
     assert fix_mixed_script("Пpивет") == "Привет"  # Latin p
     assert fix_mixed_script("кaнaл") == "канал"  # Latin a
@@ -42,7 +42,7 @@ def test_latin_lookalikes_inside_cyrillic_words_become_cyrillic() -> None:
 
 
 def test_whole_lookalike_words_follow_the_line_script() -> None:
-    from shared.measure.ocr import normalize_line
+    from shared.measure.scripts import normalize_line
 
     assert normalize_line(["Подпишись", "Ha", "канал"]) == "Подпишись На канал"
     assert normalize_line(["THREE", "WAYS", "то", "COOK"]) == "THREE WAYS To COOK"
