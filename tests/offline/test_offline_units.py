@@ -210,9 +210,9 @@ def test_result_cites_measured_numbers() -> None:
     assert [k.title for k in result.keys] == [
         "Хук: обещание списка",  # «Три ошибки» on screen: the hook card's verdict
         "Голос с первой секунды",
-        "Вертикальный формат",
-        "Монтаж",  # measured facts fill the fourth and the fifth
+        "Монтаж",  # measured facts fill the rest; the frame size is no reason it works
         "Речь",
+        "Текст в кадре",
     ]
     assert [row.note for row in result.script] == ["Привет всем", "смотрите", ""]
     assert [row.time for row in result.script] == ["0:00-0:02", "0:02-0:04", "0:04-0:12"]

@@ -45,6 +45,14 @@ TALK = transcript(
     [Word(0.3 + i * 0.4, 0.6 + i * 0.4, f"слово{i}") for i in range(20)]
 )  # 20 in 7.9 s
 CAPTIONS = [Caption(t, t + 2.0, "ошибка номер") for t in (0.0, 2.5, 5.0, 7.5)]
+COUNTDOWN = transcript(
+    [Word(0.3, 0.7, "Осталось"), Word(0.8, 1.1, "всего"), Word(1.2, 1.4, "8"),
+     Word(1.5, 1.9, "минут,"), Word(5.0, 5.4, "всего"), Word(5.5, 5.7, "7"), Word(5.8, 6.2, "минут")]
+)  # fmt: skip
+STORY = transcript(
+    [Word(0.3, 0.7, "Однажды"), Word(0.8, 1.0, "я"), Word(1.1, 1.6, "поехал"),
+     Word(6.0, 6.2, "и"), Word(6.3, 6.6, "тут")]
+)  # fmt: skip
 ADDRESS = transcript([Word(0.3, 0.6, "Ты"), Word(0.7, 1.2, "снимаешь?"), Word(2.0, 2.4, "вам")])
 
 KEYS: dict[str, Case] = {
@@ -54,7 +62,13 @@ KEYS: dict[str, Case] = {
     "dense_speech": Case({"speech_share": 0.8}, "Голос звучит 80%", {}),
     "captions": Case({}, "Текст найден в 5 из 5 планов", {"shots": NO_TEXT}),
     "standard_loudness": Case({}, "−14,2 LUFS", {"loudness_lufs": -20.0}),
-    "vertical_frame": Case({}, "1080×1920", {"width": 720, "height": 1280}),
+    "countdown": Case(
+        {"transcript": COUNTDOWN}, "«Осталось всего 8 минут» на 0,3 с → «7 минут» на 5,5 с", {}
+    ),
+    "promise_kept": Case(
+        {}, "все 3 пункта потом пронумерованы (2 с, 4,5 с, 7 с)", {"shots": FEW_CAPTIONS}
+    ),
+    "story_turn": Case({"transcript": STORY}, "поворот «и тут» на 6 с", {}),
     "hook": Case(
         {}, "В первых словах «Три ошибки новичков", {"transcript": PLAIN, "shots": NO_TEXT}
     ),
@@ -70,6 +84,7 @@ ADVICE: dict[str, Case] = {
     "late_speech": Case({"speech_start_sec": 2.4}, "только на 2,4 с", {}),
     "weak_hook": Case({"transcript": PLAIN, "shots": NO_TEXT}, "Хука нет: в первые секунды", {}),
     "no_text_hook": Case({"shots": NO_TEXT}, "текста на экране нет", {}),
+    "promise_unkept": Case({"shots": FEW_CAPTIONS}, "а номеров пунктов дальше нет", {}),
     "long_shots": Case({"shots": ONE_SHOT}, "один план длиной 12 с", {}),
     "late_first_cut": Case({"shots": LATE_CUT}, "Первая склейка только на 4,1 с", {}),
     "no_audio": Case(

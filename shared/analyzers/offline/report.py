@@ -97,7 +97,6 @@ def _neutral_facts(m: Measurements) -> list[Finding]:
                else "длинный для ленты: держать внимание должны смены плана и текст."),
         )
     )  # fmt: skip
-    facts.append(Finding("Формат", f"Кадр {m.width}×{m.height}, {num(m.fps or 0)} кадров/с."))
     return facts
 
 

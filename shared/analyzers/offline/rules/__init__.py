@@ -91,4 +91,4 @@ def _load() -> None:
     # The rule modules register themselves on import, in table order: how to film a
     # similar video first, then the fixes.
     from shared.analyzers.offline.rules import recipe  # noqa: F401, I001
-    from shared.analyzers.offline.rules import advice, keys  # noqa: F401
+    from shared.analyzers.offline.rules import advice, content, keys  # noqa: F401

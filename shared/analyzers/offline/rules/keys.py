@@ -12,7 +12,6 @@ from shared.analyzers.offline.rules.thresholds import (
     LOUDNESS_TOLERANCE,
     MAX_FIRST_CUT,
     MAX_TRUE_PEAK,
-    MIN_VERTICAL_WIDTH,
     QUICK_SPEECH_START,
     TARGET_LUFS,
     WIDE_CAPTIONS,
@@ -107,17 +106,6 @@ def standard_loudness(m: Measurements) -> Finding | None:
         f"Интегральная громкость {num(m.loudness_lufs)} LUFS — рядом с ориентиром "
         f"соцсетей {num(TARGET_LUFS, 0)} LUFS, ролик не будет тише соседних.",
         score=0.5,
-    )
-
-
-@key_rule("vertical_frame", about="format")
-def vertical_frame(m: Measurements) -> Finding | None:
-    if m.orientation != "vertical" or m.width < MIN_VERTICAL_WIDTH:
-        return None
-    return Finding(
-        "Вертикальный формат",
-        f"Кадр {m.width}×{m.height} — на весь экран телефона, без полос.",
-        score=0.3,
     )
 
 
