@@ -48,6 +48,10 @@ class JobStore(Protocol):
 
     def get(self, job_id: str) -> dict[str, Any] | None: ...
 
+    def by_frames(self, frames_token: str) -> dict[str, Any] | None:
+        """The job whose storyboard frames are named by `frames_token`, or None."""
+        ...
+
     def claim(
         self, job_id: str, *, generation: str, token: str
     ) -> tuple[ClaimDecision, dict[str, Any] | None]:
