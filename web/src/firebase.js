@@ -3,7 +3,7 @@
 // talk to the emulators named in config.json.
 import { initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInAnonymously } from "firebase/auth";
-import { collection, connectFirestoreEmulator, getDocs, getFirestore, limit, query, where } from "firebase/firestore";
+import { collection, connectFirestoreEmulator, doc, getDoc, getDocs, getFirestore, limit, query, where } from "firebase/firestore";
 
 let app = null;
 let firestore = null;
@@ -48,10 +48,17 @@ export async function idToken(config) {
 // At most this many of the user's jobs are listed (firestore.rules allows up to 100).
 const HISTORY_LIMIT = 100;
 
+// Each job's private document (owner, file name...): only its owner may read it
+// (firestore.rules); the public one (jobs/{id}) is what a shared link shows.
+function privateJobs(config) {
+  const name = config.privateJobsCollection || `${config.jobsCollection || "jobs"}_private`;
+  return collection(getDb(config), name);
+}
+
 /** The user's own jobs from Firestore, newest first: [{id, filename, state, createdAt}]. */
 export async function myJobs(config) {
   const user = await currentUser(config);
-  const jobs = collection(getDb(config), config.jobsCollection || "jobs");
+  const jobs = privateJobs(config);
   const snap = await getDocs(query(jobs, where("owner", "==", user.uid), limit(HISTORY_LIMIT)));
   return snap.docs
     .map((d) => {
@@ -64,4 +71,16 @@ export async function myJobs(config) {
       };
     })
     .sort((a, b) => (b.createdAt || 0) - (a.createdAt || 0));
+}
+
+/** The job's file name if the signed-in user owns it, else null (a shared link's
+ * viewer is refused the private document, and sees no file name). */
+export async function ownFilename(config, jobId) {
+  try {
+    await currentUser(config);
+    const snap = await getDoc(doc(privateJobs(config), jobId));
+    return snap.exists() ? snap.get("filename") || null : null;
+  } catch {
+    return null; // not the owner (permission denied), or offline
+  }
 }
