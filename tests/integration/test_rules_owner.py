@@ -184,3 +184,23 @@ def test_quota_counters_are_not_readable(base: str) -> None:
     )
     status, _ = call("GET", f"{base}/quotas/day", headers=token("alice"))
     assert status == 403
+
+
+def test_the_store_reads_both_documents_where_the_sweep_needs_them(
+    store: FirestoreJobStore,
+) -> None:
+    """The sweep finds a frame's job by its frames token (frames no longer name the job),
+    and judges running jobs by their claim and attempts (private fields)."""
+    job_id = seed(store, "alice")
+    doc = store.get(job_id)
+    assert doc is not None
+    found = store.by_frames(doc["frames_token"])
+    assert found is not None and found["owner"] == "alice" and found["state"] == "PROGRESS"
+    assert store.by_frames(jobs.new_job_id()) is None
+    running = dict(store.running(100))
+    assert running[job_id]["claim"]["token"] == "worker" and running[job_id]["attempts"] == 1
+    # The job ended: the private document says so too ("Мои разборы" shows its state).
+    assert store.fail(job_id, "worker", "analysis_failed", "x")
+    private = store.client.collection(PRIVATE).document(job_id).get().to_dict()
+    assert private is not None and private["state"] == "FAILURE" and private["claim"] is None
+    assert "error" not in private and "status" not in private
