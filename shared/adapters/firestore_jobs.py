@@ -70,6 +70,11 @@ class FirestoreJobStore:
         ref, private_ref = self._ref(job_id), self._private(job_id)
         return _merged(*_pair(self.client.get_all([ref, private_ref]), ref, private_ref))
 
+    def public(self, job_id: str) -> dict[str, Any] | None:
+        """The public document alone: what a shared link shows (the status function)."""
+        snap = self._ref(job_id).get()
+        return snap.to_dict() if snap.exists else None
+
     def by_frames(self, frames_token: str) -> dict[str, Any] | None:
         from google.cloud.firestore_v1.base_query import FieldFilter
 
