@@ -31,11 +31,21 @@ function getAuthOf(config) {
   return auth;
 }
 
+// One anonymous sign-in at a time: two callers on a first visit (the history and a
+// job opened by its link) would each make a user, and the first one's query would
+// go out as a user who no longer is the signed-in one.
+let signingIn = null;
+
 /** The signed-in user, signing in anonymously the first time (kept by the browser). */
 export async function currentUser(config) {
   const a = getAuthOf(config);
   await a.authStateReady();
-  if (!a.currentUser) await signInAnonymously(a);
+  if (!a.currentUser) {
+    signingIn ||= signInAnonymously(a).finally(() => {
+      signingIn = null;
+    });
+    await signingIn;
+  }
   return a.currentUser;
 }
 
