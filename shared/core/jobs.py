@@ -3,9 +3,9 @@
 A job lives in two documents under one unguessable id: the public one (`jobs`: what
 a viewer of a shared link needs, PUBLIC_FIELDS) and the private one (`jobs_private`:
 its owner, file name, topic, claim, object, quota holds, frames token; readable only
-by its owner and the functions). The store writes both in one transaction and reads
-them as one dict (`split`, `merge`); these transitions never see the difference.
-Its life:
+by its owner and the functions). The store writes both at once (a batch or a
+transaction) and reads them as one dict (`split`, `merge`); these transitions never
+see the difference. Its life:
 
     PENDING --(finalize event, claimed)--> PROGRESS --> SUCCESS
                                                     \\-> FAILURE
