@@ -61,7 +61,10 @@ def one_job(stack: Stack, clip: Path, topic: str) -> tuple[float, float, float, 
         time.sleep(0.02)
     done.wait(30)
     watch.unsubscribe()
-    doc = db.collection("jobs").document(job["job_id"]).get().to_dict()
+    doc = {  # the job's public and private documents (shared.core.jobs.split)
+        **(db.collection("jobs_private").document(job["job_id"]).get().to_dict() or {}),
+        **(db.collection("jobs").document(job["job_id"]).get().to_dict() or {}),
+    }
     assert doc["state"] == "SUCCESS" and seen_status is not None and seen_snapshot, doc
     started = doc["started_at"].timestamp()
     written = doc["finished_at"].timestamp()

@@ -396,6 +396,7 @@ class Stack:
             "statusEndpoint": self.status_endpoint,
             **limits(settings),
             "jobsCollection": settings.jobs_collection,
+            "privateJobsCollection": settings.private_jobs_collection,
             "firebase": {
                 "projectId": self.project,
                 "apiKey": "local-emulator-key",

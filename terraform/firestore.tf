@@ -1,4 +1,5 @@
-# Firestore (native mode) holds the job documents (collection `jobs`).
+# Firestore (native mode) holds the job documents: `jobs` (public, what a shared link
+# shows) and `jobs_private` (owner, file name, claim...: only its owner reads it).
 
 resource "google_firestore_database" "main" {
   project                 = var.project_id
@@ -39,6 +40,19 @@ resource "google_firestore_index" "jobs_pending_expired" {
     field_path = "upload_expires_at"
     order      = "ASCENDING"
   }
+}
+
+# A job's private document goes with it (TTL deletes each document on its own). The
+# owner's list (owner ==) and the sweep's lookup of frames (frames_token ==) use the
+# automatic single-field indexes, kept.
+resource "google_firestore_field" "jobs_private_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "jobs_private"
+  field      = "expires_at"
+
+  ttl_config {}
+  index_config {}
 }
 
 # Result cache entries (a key -> the job holding the result) expire with their job.

@@ -1,4 +1,5 @@
-"""HTTP function: GET /<job_id> answers the job's state in the seed's shape."""
+"""HTTP function: GET /<job_id> answers the job's state in the seed's shape, from its
+public document only (what a shared link may see)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def status(request: Request) -> Response:
         return early
     job_id = request.args.get("job_id") or request.path.rstrip("/").rsplit("/", 1)[-1]
     try:
-        doc = _jobs().get(job_id) if jobs.is_job_id(job_id) else None
+        doc = _jobs().public(job_id) if jobs.is_job_id(job_id) else None
     except Exception as exc:
         if not is_invalid_argument(exc):  # an outage: say so, log the cause
             logs.error(f"status failed: {exc!r}", stage="status", job_id=job_id)

@@ -1,5 +1,10 @@
 """Firestore adapter: the one place that reads and writes job documents.
 
+A job is two documents with one id: `jobs/{id}` (public: what a shared link shows)
+and `jobs_private/{id}` (its owner's and the functions' only, firestore.rules);
+`shared.core.jobs.split` says which field goes where, and every write goes to both
+at once (a batch or a transaction). Readers get them merged into one dict.
+
 Every write that depends on what is in the document (the claim, progress,
 the end of a job) runs in a transaction, so duplicate deliveries and a late
 worker cannot step on each other.
@@ -11,7 +16,7 @@ read's `read_time` (the server's), so a lease is written and judged on one clock
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +24,11 @@ from shared.adapters.firestore_client import firestore_client
 from shared.core import jobs, recovery
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentReference, Transaction
+    from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
 
     from shared.core.settings import Settings
+
+    Snapshot = DocumentSnapshot[DocumentReference]
 
 
 # Contended transactions are retried by the client; past this they raise, and the
@@ -52,12 +59,36 @@ class FirestoreJobStore:
     def _ref(self, job_id: str) -> DocumentReference:
         return self.client.collection(self.settings.jobs_collection).document(job_id)
 
+    def _private(self, job_id: str) -> DocumentReference:
+        return self.client.collection(self.settings.private_jobs_collection).document(job_id)
+
     def create(self, job_id: str, doc: dict[str, Any]) -> None:
-        self._ref(job_id).create(doc)
+        public, private = jobs.split(doc)
+        batch = self.client.batch()
+        batch.create(self._ref(job_id), public)
+        batch.create(self._private(job_id), private)
+        batch.commit()
 
     def get(self, job_id: str) -> dict[str, Any] | None:
+        ref, private_ref = self._ref(job_id), self._private(job_id)
+        return _merged(*_pair(self.client.get_all([ref, private_ref]), ref, private_ref))
+
+    def public(self, job_id: str) -> dict[str, Any] | None:
+        """The public document alone: what a shared link shows (the status function)."""
         snap = self._ref(job_id).get()
         return snap.to_dict() if snap.exists else None
+
+    def by_frames(self, frames_token: str) -> dict[str, Any] | None:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        query = (
+            self.client.collection(self.settings.private_jobs_collection)
+            .where(filter=FieldFilter("frames_token", "==", frames_token))
+            .limit(1)
+        )
+        for snap in query.stream():
+            return self.get(snap.id)
+        return None
 
     def now(self) -> datetime:
         """The database's current time (the read time of a document nobody writes)."""
@@ -71,15 +102,19 @@ class FirestoreJobStore:
         time, write it; returns (before, update)."""
         from google.cloud import firestore
 
-        ref = self._ref(job_id)
+        ref, private_ref = self._ref(job_id), self._private(job_id)
 
         @firestore.transactional
         def run(tx: Transaction) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-            snap = ref.get(transaction=tx)
-            before = snap.to_dict() if snap.exists else None
+            snap, private_snap = _pair(tx.get_all([ref, private_ref]), ref, private_ref)
+            before = _merged(snap, private_snap)
             update = body(before, snap.read_time)
             if update:
-                tx.update(ref, update)
+                public, private = jobs.split(update)
+                if public:
+                    tx.update(ref, public)
+                if private:  # merge: a job made before the split has no private document
+                    tx.set(private_ref, private, merge=True)
             return before, update
 
         result: tuple[dict[str, Any] | None, dict[str, Any] | None] = run(
@@ -168,7 +203,12 @@ class FirestoreJobStore:
             .where(filter=FieldFilter("state", "==", jobs.State.PROGRESS.value))
             .limit(limit)
         )
-        return [(snap.id, snap.to_dict() or {}) for snap in query.stream()]
+        return self._with_private(list(query.stream()))
+
+    def _with_private(self, found: list[Snapshot]) -> list[tuple[str, dict[str, Any]]]:
+        """(job id, the job as one dict) of public documents a query found."""
+        privates = {s.id: s for s in self.client.get_all([self._private(s.id) for s in found])}
+        return [(s.id, _merged(s, privates.get(s.id)) or {}) for s in found]
 
     def pending_expired(self, before: datetime, limit: int) -> list[tuple[str, dict[str, Any]]]:
         """Needs the composite index PENDING_EXPIRED_FIELDS (terraform/firestore.tf)."""
@@ -181,7 +221,7 @@ class FirestoreJobStore:
             .where(filter=FieldFilter(expires, "<", before))
             .limit(limit)
         )
-        return [(snap.id, snap.to_dict() or {}) for snap in query.stream()]
+        return self._with_private(list(query.stream()))
 
     def renotify(self, job_id: str) -> bool:
         _, update = self._in_transaction(job_id, recovery.renotify_update)
@@ -193,3 +233,19 @@ class FirestoreJobStore:
 
         _, update = self._in_transaction(job_id, body)
         return update is not None
+
+
+def _pair(
+    snaps: Iterable[Snapshot], ref: DocumentReference, private_ref: DocumentReference
+) -> tuple[Snapshot, Snapshot]:
+    """(public, private) from a `get_all`, which answers in any order."""
+    by_path = {snap.reference.path: snap for snap in snaps}
+    return by_path[ref.path], by_path[private_ref.path]
+
+
+def _merged(public: Snapshot, private: Snapshot | None) -> dict[str, Any] | None:
+    """The job as one dict (None when its public document is gone)."""
+    return jobs.merge(
+        public.to_dict() if public.exists else None,
+        private.to_dict() if private is not None and private.exists else None,
+    )

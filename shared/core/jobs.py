@@ -1,6 +1,11 @@
 """Job states, stages and transitions: plain Python, no cloud imports.
 
-A job document lives in the `jobs` collection under an unguessable id. Its life:
+A job lives in two documents under one unguessable id: the public one (`jobs`: what
+a viewer of a shared link needs, PUBLIC_FIELDS) and the private one (`jobs_private`:
+its owner, file name, topic, claim, object, quota holds, frames token; readable only
+by its owner and the functions). The store writes both at once (a batch or a
+transaction) and reads them as one dict (`split`, `merge`); these transitions never
+see the difference. Its life:
 
     PENDING --(finalize event, claimed)--> PROGRESS --> SUCCESS
                                                     \\-> FAILURE
@@ -42,6 +47,30 @@ UPLOAD_GRACE = timedelta(hours=1)
 STALE_AFTER = timedelta(hours=1)
 
 
+# What the public document holds: the status and result, and the times status is
+# derived from (public_status) and the TTL deletes it by. Everything else is private.
+PUBLIC_FIELDS = frozenset(
+    {"state", "progress", "stage", "status", "result", "error"}
+    | {"updated_at", "upload_expires_at", "expires_at", "renotified_at"}
+)
+# Also kept in the private document: the owner's list shows the state, and its own TTL.
+MIRRORED_FIELDS = frozenset({"state", "expires_at"})
+
+
+def split(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A job's fields (a new document or an update) -> (public, private)."""
+    public = {k: v for k, v in fields.items() if k in PUBLIC_FIELDS}
+    private = {k: v for k, v in fields.items() if k not in PUBLIC_FIELDS or k in MIRRORED_FIELDS}
+    return public, private
+
+
+def merge(public: dict[str, Any] | None, private: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The two documents read as one job (None when the public one is gone)."""
+    if public is None:
+        return None
+    return {**(private or {}), **public}
+
+
 def new_job_id() -> str:
     while True:
         job_id = secrets.token_urlsafe(JOB_ID_BYTES)
@@ -56,6 +85,17 @@ def is_job_id(value: object) -> bool:
         and bool(_JOB_ID_RE.fullmatch(value))
         and not (value.startswith("__") and value.endswith("__"))
     )
+
+
+def frames_prefix(results_prefix: str, frames_token: str) -> str:
+    """Where a job's storyboard frames go: named by a token of their own, so a frame's
+    URL says nothing about the job (the token is kept in the private document)."""
+    return f"{results_prefix}{frames_token}/"
+
+
+def frames_token_of(name: str, results_prefix: str) -> str:
+    """The frames token in a frame's object name."""
+    return name[len(results_prefix) :].split("/", 1)[0]
 
 
 def object_name(prefix: str, job_id: str) -> str:
@@ -96,6 +136,7 @@ def new_job(
         "expires_at": now + ttl,
         "claim": None,
         "attempts": 0,
+        "frames_token": new_job_id(),  # names its storyboard frames
     }
 
 

@@ -46,7 +46,17 @@ class JobStore(Protocol):
 
     def create(self, job_id: str, doc: dict[str, Any]) -> None: ...
 
-    def get(self, job_id: str) -> dict[str, Any] | None: ...
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """The job whole: its public and private documents as one dict."""
+        ...
+
+    def public(self, job_id: str) -> dict[str, Any] | None:
+        """Its public document only (`shared.core.jobs.PUBLIC_FIELDS`): what a link shows."""
+        ...
+
+    def by_frames(self, frames_token: str) -> dict[str, Any] | None:
+        """The job whose storyboard frames are named by `frames_token`, or None."""
+        ...
 
     def claim(
         self, job_id: str, *, generation: str, token: str

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         "results/", description="Object prefix of storyboard frames (never analysed)."
     )
     frame_url_ttl_sec: int = Field(3600, ge=60, le=7 * 24 * 3600)
-    jobs_collection: str = "jobs"
+    jobs_collection: str = "jobs"  # public job documents; the private ones: below
     quotas_collection: str = "quotas"
 
     # Public surface
@@ -128,6 +128,12 @@ class Settings(BaseSettings):
     @classmethod
     def _prefix_ends_with_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @property
+    def private_jobs_collection(self) -> str:
+        """Each job's private document (owner, file name, claim...): firestore.rules
+        lets only its owner read it."""
+        return f"{self.jobs_collection}_private"
 
     @property
     def max_file_size_bytes(self) -> int:

@@ -50,6 +50,12 @@ from shared.orchestration.workdirs import WORKDIR_PREFIX, remove_stale_workdirs
 __all__ = ["Outcome", "Pipeline", "remove_stale_workdirs", "run_analysis"]
 
 
+def frames_prefix(settings: Settings, event: FinalizeEvent, doc: dict[str, Any]) -> str:
+    """The job's storyboard prefix: its frames token (a job made before tokens: its id)."""
+    token = doc.get("frames_token") or jobs.job_id_from_object(settings.upload_prefix, event.name)
+    return jobs.frames_prefix(settings.results_prefix, str(token))
+
+
 class Outcome(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"
@@ -194,7 +200,8 @@ class Pipeline:
             analyzer = self.analyzer_factory(self.settings)
             reuse = self.reuse
             key = reuse.key(event, doc, analyzer) if reuse else None
-            cached = reuse.lookup(key, claim.job_id) if reuse and key else None
+            board = frames_prefix(self.settings, event, doc)
+            cached = reuse.lookup(key, board) if reuse and key else None
             if reuse and cached is not None:
                 return self._finish(claim, event, cached, doc, cached=True)
             self._charge(claim.job_id, doc)
@@ -270,8 +277,7 @@ class Pipeline:
             board = write_storyboard(
                 result,
                 video=path,
-                job_id=jobs.job_id_from_object(self.settings.upload_prefix, event.name) or "",
-                prefix=self.settings.results_prefix,
+                prefix=frames_prefix(self.settings, event, doc),
                 storage=self.storage,
                 frames=self.frames,
             )

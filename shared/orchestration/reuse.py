@@ -4,7 +4,8 @@ bytes and settings were analysed already takes the stored result.
     key (checksums from the notification, else the object's metadata; the analyzer's
          engine and fingerprint; language; topic)
     -> cache entry -> the job holding the result, still SUCCESS
-    -> its result, with its storyboard frames copied under this job (server-side) and
+    -> its result, with its storyboard frames copied under this job's frames token
+       (server-side) and
        the notice that it came from the cache
     -> the URL's held quota share given back, never charged; no Gemini call,
        no tokens counted
@@ -26,6 +27,7 @@ from shared.core.ports import JobStore, QuotaStore, ResultCache, Storage
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
 from shared.orchestration.run import with_notice
+from shared.orchestration.storyboard import frame_name
 
 
 @dataclass
@@ -53,8 +55,9 @@ class Reuse:
             topic=doc.get("topic") or None,
         )
 
-    def lookup(self, key: str, job_id: str) -> AnalysisResult | None:
-        """The stored result for this job, or None (no entry, or its job is gone)."""
+    def lookup(self, key: str, frames_prefix: str) -> AnalysisResult | None:
+        """The stored result for this job (its frames copied under `frames_prefix`),
+        or None (no entry, or its job is gone)."""
         try:
             found = self.cache.get(key)
             source = self.store.get(str(found["job_id"])) if found else None
@@ -69,7 +72,7 @@ class Reuse:
         result = AnalysisResult.model_validate(source["result"])
         frames = []
         for frame in result.storyboard:
-            name = f"{self.settings.results_prefix}{job_id}/{frame.row:03d}.jpg"
+            name = frame_name(frames_prefix, frame.row)
             if self.storage.copy(frame.object, name):
                 frames.append(frame.model_copy(update={"object": name}))
         logs.info("result from the cache", stage="cache", frames=len(frames))

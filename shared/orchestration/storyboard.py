@@ -1,6 +1,7 @@
 """The storyboard: one frame per script row, from the analysed video, written to the
-bucket under `results/<job_id>/` (the job document holds only the object names;
-`status` answers short-lived signed URLs).
+bucket under `results/<frames token>/` (a token of the job's own, kept in its private
+document: a frame's name and URL say nothing about the job; the result holds only
+the object names, `status` answers short-lived signed URLs).
 
 A row's frame is the middle of the measured shot that covers most of the row (a
 representative frame, not the first one after a cut), or the row's middle.
@@ -36,11 +37,15 @@ def _row_time(row: ScriptRow, shots: list[Span], duration: float) -> float:
     return round(min(middle, max(0.0, duration - 0.05)) if duration else middle, 2)
 
 
+def frame_name(prefix: str, row: int) -> str:
+    """A row's frame under a storyboard's prefix (`shared.core.jobs.frames_prefix`)."""
+    return f"{prefix}{row:03d}.jpg"
+
+
 def write_storyboard(
     result: AnalysisResult,
     *,
     video: Path,
-    job_id: str,
     prefix: str,
     storage: Storage,
     frames: FramesFn,
@@ -55,7 +60,7 @@ def write_storyboard(
         for row, (time_sec, image) in enumerate(zip(times, images, strict=True)):
             if image is None:
                 continue
-            name = f"{prefix}{job_id}/{row:03d}.jpg"
+            name = frame_name(prefix, row)
             storage.put(name, image, "image/jpeg")
             board.append(Frame(row=row, time_sec=time_sec, object=name))
     return board

@@ -152,13 +152,20 @@ class Sweeper:
 
     def _frames(self, now: datetime, report: SweepReport) -> None:
         """Storyboard frames live as long as their job: a frame whose job expired or is
-        gone is deleted (on Google Cloud a lifecycle rule on the prefix does it too)."""
+        gone is deleted (on Google Cloud a lifecycle rule on the prefix does it too).
+        Frames are named by a token the job keeps privately, not by its id."""
         prefix = self.settings.results_prefix
         verdicts: dict[str, bool] = {}
         for obj in self.storage.list(prefix, self.settings.sweep_batch):
-            job_id = obj.name[len(prefix) :].split("/", 1)[0]
-            if job_id not in verdicts:
-                doc = self.store.get(job_id) if jobs.is_job_id(job_id) else None
-                verdicts[job_id] = frames_expired(doc, now)
-            if verdicts[job_id] and self.storage.delete(obj.name, obj.generation):
+            token = jobs.frames_token_of(obj.name, prefix)
+            if token not in verdicts:
+                verdicts[token] = frames_expired(self._frames_job(token), now)
+            if verdicts[token] and self.storage.delete(obj.name, obj.generation):
                 report.deleted.append(obj.name)
+
+    def _frames_job(self, token: str) -> dict[str, Any] | None:
+        """The job whose frames `token` names (a job made before frames tokens named
+        them by its id)."""
+        if not jobs.is_job_id(token):
+            return None
+        return self.store.by_frames(token) or self.store.get(token)

@@ -118,6 +118,7 @@ def static_site(web_dist: Path) -> Iterator[StaticSite]:
         "maxVideoDurationSec": 180,
         "allowedTypes": ["video/mp4", "video/quicktime", "video/webm"],
         "jobsCollection": "jobs",
+        "privateJobsCollection": "jobs_private",
         "firebase": {"projectId": "reels-static", "apiKey": "none", "appId": "reels-static"},
         "firestoreEmulator": None,
     }

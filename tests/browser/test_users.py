@@ -94,3 +94,34 @@ def test_a_used_up_quota_is_explained(new_page, stack, stack_env, tmp_path):
     finally:
         counter.set({"count": (before or {}).get("count", 0)}, merge=True)
     assert json.dumps(page.evaluate("location.hash")) == '""'  # no job was made
+
+
+def test_a_jobs_file_name_is_shown_to_its_owner_only(new_page, stack, stack_env, tmp_path):
+    """Issue 20 item 5: the file name lives in the job's private document; the owner's
+    page reads it there, a shared link's viewer (another user) is refused it."""
+    from shared.adapters.firestore_jobs import FirestoreJobStore
+    from shared.core import jobs
+    from shared.core.settings import get_settings
+    from tests.browser.test_stack import SAMPLE_RESULT
+    from tests.factories import job_doc
+
+    owner_page = new_page()
+    first = upload(owner_page, stack, media.not_a_video(tmp_path))  # to learn the page's uid
+    uid = FirestoreJobStore(get_settings()).get(first)["owner"]
+    store = FirestoreJobStore(get_settings())
+    job_id = jobs.new_job_id()
+    now = datetime.now(UTC)
+    done = jobs.success_update(SAMPLE_RESULT, now)
+    store.create(job_id, job_doc(now, owner=uid, filename="мой-клип.mp4", **done))
+
+    for page, shown in ((owner_page, "мой-клип.mp4"), (new_page(), "")):
+        page.goto(f"{stack.web_url}/#job={job_id}")
+        wait_ready(page)
+        page.wait_for_selector("#screen-result:not([hidden])")
+        page.wait_for_function("document.documentElement.dataset.history === 'loaded'")
+        if shown:
+            page.wait_for_function(
+                f"document.getElementById('result-file').textContent === {json.dumps(shown)}"
+            )
+        page.wait_for_timeout(1000)  # the private document's answer (refused) has come
+        assert page.inner_text("#result-file") == shown

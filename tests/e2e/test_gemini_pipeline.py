@@ -218,7 +218,9 @@ def test_a_duplicate_upload_takes_the_stored_result_unpaid(gemini_stack, gemini,
     assert "download" not in stages and "measure" not in stages
     # Frames of its own (they go with this job), copied inside the bucket.
     assert len(final["frames"]) == len(done["frames"]) > 0
-    assert all(second["job_id"] in f["object"] for f in result["storyboard"])
+    own = {f["object"] for f in result["storyboard"]}
+    assert own.isdisjoint(f["object"] for f in done["result"]["storyboard"])
+    assert not any(second["job_id"] in name for name in own)  # named by its frames token
     for key, value in gemini_stack.function_env().items():
         monkeypatch.setenv(key, value)
     quotas = FirestoreQuotaStore(Settings(_env_file=None))

@@ -68,8 +68,11 @@ def test_video_reaches_success_via_status_and_listener(stack, media_dir, monkeyp
     listener_progress = [s["progress"] for s in snapshots]
     assert listener_progress == sorted(listener_progress)
     assert snapshots[-1]["result"] == final["result"]
-    assert snapshots[-1]["filename"] == "мой ролик.mp4"
-    assert snapshots[-1]["expires_at"] > snapshots[-1]["created_at"]  # TTL field
+    assert snapshots[-1]["expires_at"] > snapshots[-1]["updated_at"]  # TTL field
+    # What the listener (a shared link) sees is public; the file name is the owner's.
+    assert "filename" not in snapshots[-1] and "owner" not in snapshots[-1]
+    private = db.collection("jobs_private").document(job["job_id"]).get().to_dict()
+    assert private["filename"] == "мой ролик.mp4" and private["owner"]
 
     assert deleted(stack, obj["name"])
     assert claims(stack, job["job_id"]) == ["run"]

@@ -34,6 +34,14 @@ class MemoryStore:
         doc = self.docs.get(job_id)
         return dict(doc) if doc is not None else None
 
+    def public(self, job_id: str) -> dict[str, Any] | None:
+        doc = self.docs.get(job_id)
+        return jobs.split(doc)[0] if doc is not None else None
+
+    def by_frames(self, frames_token: str) -> dict[str, Any] | None:
+        found = [d for d in self.docs.values() if d.get("frames_token") == frames_token]
+        return dict(found[0]) if found else None
+
     def claim(
         self, job_id: str, *, generation: str, token: str
     ) -> tuple[jobs.ClaimDecision, dict[str, Any] | None]:

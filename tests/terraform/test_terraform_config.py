@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from tfconfig import ROOT, TF_DIR, TfConfig, block, load_hcl, ref
 
+from shared.core import jobs
 from shared.core.settings import Settings
 from tests.factories import job_doc
 
@@ -497,6 +498,15 @@ def test_the_sweeps_pending_query_has_its_composite_index(tf: TfConfig) -> None:
     assert index["query_scope"] == "COLLECTION"
     fields = [(f["field_path"], f["order"]) for f in index["fields"]]
     assert fields == [(name, "ASCENDING") for name in PENDING_EXPIRED_FIELDS]
+
+
+def test_a_jobs_private_document_expires_with_it(tf: TfConfig) -> None:
+    ttl = tf.resource("google_firestore_field", "jobs_private_ttl")
+    assert ttl["collection"] == Settings().private_jobs_collection == "jobs_private"
+    assert ttl["field"] == "expires_at" and ttl["ttl_config"] == [{}]
+    assert "match /jobs_private/{jobId}" in (ROOT / "firestore.rules").read_text()
+    public, private = jobs.split(job_doc())
+    assert "expires_at" in public and "expires_at" in private
 
 
 def test_result_cache_entries_expire_with_their_jobs(tf: TfConfig) -> None:

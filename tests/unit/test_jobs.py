@@ -160,3 +160,27 @@ def test_new_job_id_never_returns_a_reserved_id(monkeypatch):
     drawn = iter(["__" + "a" * 28 + "__", "_" * 32, "b" * 32])
     monkeypatch.setattr(jobs.secrets, "token_urlsafe", lambda nbytes: next(drawn))
     assert jobs.new_job_id() == "b" * 32
+
+
+def test_a_job_splits_into_a_public_and_a_private_document_and_back() -> None:
+    """Issue 20 item 5: what a shared link reads holds nothing of its owner's."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    doc = {**job_doc(now, filename="мой.mp4"), "owner": "u1", "topic": "t", "quota_docs": ["q"]}
+    public, private = jobs.split(doc)
+    assert set(public) <= jobs.PUBLIC_FIELDS
+    for field in ("owner", "filename", "topic", "object", "claim", "quota_docs", "frames_token"):
+        assert field in private and field not in public
+    assert private["state"] == public["state"] and private["expires_at"] == public["expires_at"]
+    assert jobs.merge(public, private) == doc
+    assert jobs.merge(None, private) is None  # the public one gone: no job
+    assert jobs.public_status(public, now) == jobs.public_status(doc, now)  # enough for status
+    claim = jobs.claim_update(doc, generation="1", token="t", now=now, lease=timedelta(1))
+    public, private = jobs.split(claim)
+    assert "claim" in private and "claim" not in public and public["state"] == "PROGRESS"
+
+
+def test_every_job_gets_a_frames_token_of_its_own() -> None:
+    first, second = job_doc(), job_doc()
+    assert jobs.is_job_id(first["frames_token"]) and first["frames_token"] != second["frames_token"]
+    prefix = jobs.frames_prefix("results/", first["frames_token"])
+    assert jobs.frames_token_of(f"{prefix}000.jpg", "results/") == first["frames_token"]

@@ -308,30 +308,48 @@ def test_the_users_topic_reaches_the_analyzer(video):
     assert analyzer.topics == ["домашняя выпечка"]
 
 
+class TwoRows(ScriptedAnalyzer):
+    """A script of two rows: a storyboard of two frames."""
+
+    def analyze(self, *args: Any, **kwargs: Any) -> AnalysisResult:
+        result = super().analyze(*args, **kwargs)
+        rows = [
+            {"time": "0:00-0:01.5", "start_sec": 0.0, "end_sec": 1.5, "visual": "a", "text": "", "note": ""},
+            {"time": "0:01.5-0:03", "start_sec": 1.5, "end_sec": 3.0, "visual": "b", "text": "", "note": ""},
+        ]  # fmt: skip
+        return result.model_copy(update={"script": [ScriptRow(**r) for r in rows]})
+
+
 def test_the_storyboard_has_one_frame_per_row_in_the_bucket(video):
     from shared.orchestration.wiring import frames
-
-    class TwoRows(ScriptedAnalyzer):
-        def analyze(self, *args: Any, **kwargs: Any) -> AnalysisResult:
-            result = super().analyze(*args, **kwargs)
-            rows = [
-                {"time": "0:00-0:01.5", "start_sec": 0.0, "end_sec": 1.5, "visual": "a", "text": "", "note": ""},
-                {"time": "0:01.5-0:03", "start_sec": 1.5, "end_sec": 3.0, "visual": "b", "text": "", "note": ""},
-            ]  # fmt: skip
-            return result.model_copy(update={"script": [ScriptRow(**r) for r in rows]})
 
     pipeline, store, storage, job_id, event = setup(video, TwoRows())
     pipeline.frames = frames
     assert pipeline.handle(event) is Outcome.SUCCESS
     board = store.docs[job_id]["result"]["storyboard"]
-    assert [f["object"] for f in board] == [
-        f"results/{job_id}/000.jpg",
-        f"results/{job_id}/001.jpg",
-    ]
+    token = store.docs[job_id]["frames_token"]  # the job's own, kept privately
+    assert [f["object"] for f in board] == [f"results/{token}/000.jpg", f"results/{token}/001.jpg"]
     assert [f["time_sec"] for f in board] == [0.75, 2.25]  # the middle of each row
     data, content_type = storage.blobs[board[0]["object"]]
     assert content_type == "image/jpeg" and data[:2] == b"\xff\xd8"
     assert f"uploads/{job_id}" not in storage.objects  # the video itself is still deleted
+
+
+def test_a_frame_url_names_the_frame_not_the_job(video):
+    """Issue 20 item 11: a frame's URL (what an export carries) held the job id, a
+    permanent capability to the whole job."""
+    from shared.orchestration.status import status_body
+    from shared.orchestration.wiring import frames
+
+    pipeline, store, storage, job_id, event = setup(video, TwoRows())
+    pipeline.frames = frames
+    assert pipeline.handle(event) is Outcome.SUCCESS
+    body = status_body(
+        store.docs[job_id], datetime.now(UTC), settings=SETTINGS, storage=lambda: storage
+    )
+    urls = [frame["url"] for frame in body["frames"]]
+    assert urls and all(job_id not in url for url in urls), urls
+    assert all(job_id not in name for name in storage.objects), list(storage.objects)
 
 
 def test_status_signs_the_frames_of_a_finished_job():

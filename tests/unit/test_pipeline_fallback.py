@@ -193,8 +193,9 @@ def test_the_same_bytes_again_take_the_stored_result_unpaid(video):
     assert world.quotas.counts[f"{day}:service"] == 1
     assert world.quotas.tokens == tokens  # no Gemini tokens counted again
     # The frames are the new job's own (they go with it), copied inside the bucket.
-    assert result["storyboard"][0]["object"] == f"results/{second}/000.jpg"
-    assert world.storage.copies == [(frame, f"results/{second}/000.jpg")]
+    own = f"results/{world.store.docs[second]['frames_token']}/000.jpg"  # not the job id
+    assert result["storyboard"][0]["object"] == own
+    assert world.storage.copies == [(frame, own)]
     assert world.storage.deleted[-1] == (again.name, "7")
     assert "cache" not in world.store.docs[second] and "key" not in world.store.docs[second]
 

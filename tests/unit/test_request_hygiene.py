@@ -96,11 +96,11 @@ class RecordingStore(MemoryStore):
         self.asked: list[str] = []
         self.error: Exception | None = None
 
-    def get(self, job_id: str) -> dict[str, Any] | None:
+    def public(self, job_id: str) -> dict[str, Any] | None:
         self.asked.append(job_id)
         if self.error is not None:
             raise self.error
-        return super().get(job_id)
+        return super().public(job_id)
 
 
 @pytest.fixture

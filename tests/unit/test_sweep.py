@@ -150,24 +150,29 @@ def test_one_damaged_document_does_not_stop_the_sweep() -> None:
 
 
 def test_frames_of_expired_or_missing_jobs_are_deleted() -> None:
+    """Frames are named by their job's frames token (issue 20 item 11), not its id: the
+    sweep finds the job by the token; one made before tokens, by its id."""
     sweep, store, storage, _ = sweeper()
-    live = add_job(
-        store, storage, job_doc(state="SUCCESS", expires_at=NOW + timedelta(days=1)), upload=False
-    )
+    later = NOW + timedelta(days=1)
+    live = add_job(store, storage, job_doc(state="SUCCESS", expires_at=later), upload=False)
     expired = add_job(
         store,
         storage,
         job_doc(state="SUCCESS", expires_at=NOW - timedelta(seconds=1)),
         upload=False,
     )
+    deleted = add_job(store, storage, job_doc(state="SUCCESS", expires_at=later), upload=False)
+    tokens = {job_id: store.docs[job_id]["frames_token"] for job_id in (live, expired, deleted)}
+    del store.docs[deleted]  # its frames stay behind
+    legacy_doc = job_doc(state="SUCCESS", expires_at=later, frames_token=None)
+    legacy = add_job(store, storage, legacy_doc, upload=False)
     gone = "g" * 32
-    for job_id in (live, expired, gone):
-        storage.objects[f"results/{job_id}/000.jpg"] = "1"
+    for name in [*tokens.values(), legacy, gone]:
+        storage.objects[f"results/{name}/000.jpg"] = "1"
     report = sweep.run(NOW)
-    assert sorted(report.deleted) == sorted(
-        [f"results/{expired}/000.jpg", f"results/{gone}/000.jpg"]
-    )
-    assert list(storage.objects) == [f"results/{live}/000.jpg"]
+    doomed = [tokens[expired], tokens[deleted], gone]
+    assert sorted(report.deleted) == sorted(f"results/{t}/000.jpg" for t in doomed)
+    assert sorted(storage.objects) == sorted(f"results/{t}/000.jpg" for t in [tokens[live], legacy])
 
 
 def test_the_sweep_reads_every_page_of_a_prefix() -> None:
@@ -178,7 +183,7 @@ def test_the_sweep_reads_every_page_of_a_prefix() -> None:
         store, storage, job_doc(state="SUCCESS", expires_at=NOW + timedelta(days=1)), upload=False
     )
     for i in range(201):
-        storage.objects[f"results/{live}/{i:03d}.jpg"] = "1"
+        storage.objects[f"results/{store.docs[live]['frames_token']}/{i:03d}.jpg"] = "1"
     stray = f"results/{'z' * 32}/000.jpg"  # sorts after every live frame
     storage.objects[stray] = "1"
     report = sweep.run(NOW)

@@ -3,7 +3,7 @@
 import { fetchStatus, PageError, requestUpload, uploadFile } from "./api.js";
 import { exportName, toMarkdown, toSrt } from "./export.js";
 import { formatBytes, formatDuration, formatSpeed, SpeedMeter } from "./format.js";
-import { idToken, myJobs } from "./firebase.js";
+import { idToken, myJobs, ownFilename } from "./firebase.js";
 import { followJob } from "./live.js";
 import { defaultMessage, errorHint, errorTitle } from "./messages.js";
 import { findRecent, forgetAll, forgetJob, loadRecent, rememberJob, updateJob } from "./recent.js";
@@ -209,6 +209,7 @@ function follow(job) {
   $("analysis-notice").textContent = "";
   setAnalysisProgress({ progress: 0, status: "Подключаемся..." }, job.uploaded);
   showScreen("analysis");
+  if (!job.filename) showOwnFilename(job);
   current.stopFollowing = followJob({
     config,
     jobId: job.id,
@@ -216,10 +217,6 @@ function follow(job) {
     onUpdate: (status, source) => {
       if (current.jobId !== job.id) return;
       $("main").dataset.source = source;
-      if (!job.filename && status.filename) {
-        job.filename = current.filename = status.filename;
-        $("analysis-file").textContent = status.filename;
-      }
       if (status.state === "SUCCESS") {
         updateJob(job.id, { state: "SUCCESS", result: status.result, filename: job.filename });
         showResult(job.filename, status.result);
@@ -236,6 +233,17 @@ function follow(job) {
       $("analysis-notice").textContent = text || "";
     },
   });
+}
+
+/** A job opened by its link: its file name, only if this user owns it (never a
+ * stranger's: the public job document has none). */
+async function showOwnFilename(job) {
+  const filename = await ownFilename(config, job.id);
+  if (!filename || current.jobId !== job.id || job.filename) return;
+  job.filename = current.filename = filename;
+  updateJob(job.id, { filename });
+  $("analysis-file").textContent = filename;
+  $("result-file").textContent = filename;
 }
 
 function setAnalysisProgress(status, uploaded) {

@@ -116,7 +116,7 @@ export function followJob({ config, jobId, statusUrl, onUpdate, onNotice = () =>
         deliver({ state: "FAILURE", progress: 0, status: NOT_FOUND, error: { code: "not_found", message: NOT_FOUND } }, "listener");
         return;
       }
-      deliver({ ...statusFromDoc(snap.data()), filename: snap.get("filename") }, "listener");
+      deliver(statusFromDoc(snap.data()), "listener");
     },
     (error) => {
       console.warn("Firestore listener failed, polling instead", error);
