@@ -537,9 +537,12 @@ def test_rules_file_allows_get_of_one_job_and_listing_ones_own() -> None:
     rules = (ROOT / "firestore.rules").read_text()
     code = "\n".join(line.split("//")[0] for line in rules.splitlines())
     assert "rules_version = '2';" in code
-    assert "match /jobs/{jobId}" in code
-    allows = re.findall(r"allow\s+([\w\s,]+?)\s*:", code)
-    assert allows == ["get", "list"]  # no create, update, delete, write
+    public = code[code.index("match /jobs/{jobId}") : code.index("match /jobs_private/{jobId}")]
+    private = code[code.index("match /jobs_private/{jobId}") :]
+    allow = r"allow\s+([\w\s,]+?)\s*:"
+    assert re.findall(allow, public) == ["get"]  # the public half: never listed
+    assert re.findall(allow, private) == ["get", "list"]  # no create, update, delete, write
+    assert private.count("resource.data.owner == request.auth.uid") == 2
     assert "resource.data.owner == request.auth.uid" in code
     assert re.search(r"jobId\.matches\('\^\[A-Za-z0-9_-\]\{32\}\$'\)", code)
 
