@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -62,15 +63,30 @@ def check_srt(text: str, result: dict[str, Any]) -> None:
 
 
 def md_cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>").strip()
+    """A table cell as the export writes it, once its escapes are read back: the
+    value's lines, each trimmed, joined by <br>."""
+    return "<br>".join(line.strip() for line in value.strip().splitlines())
+
+
+def md_plain(line: str) -> str:
+    """A Markdown line read back as text: backslash escapes and HTML entities undone
+    (web/src/export.js escapeMarkdown writes every text that way)."""
+    return html.unescape(re.sub(r"\\([\\`*_{}\[\]()!|~#+\-=.])", r"\1", line))
+
+
+def md_cells(line: str) -> list[str]:
+    """The cells of a table row (a `|` inside a cell is escaped), read back as text."""
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return [md_plain(c.strip()) for c in re.split(r"(?<!\\)\|", inner)]
 
 
 def check_markdown(text: str, result: dict[str, Any]) -> None:
     """Every part of the result is in the document; the script is a table, row by row."""
-    lines = text.splitlines()
+    raw = text.splitlines()
+    lines = [md_plain(line) for line in raw]
     assert lines[0].startswith("# Сценарий")
     for line in result["original"]["transcription"].strip().splitlines():
-        assert f"> {line}" in lines
+        assert f"> {line.strip()}" in lines, line
     if result["original"].get("translation"):
         assert "## Перевод" in lines
     for i, key in enumerate(result["keys"]):
@@ -81,14 +97,13 @@ def check_markdown(text: str, result: dict[str, Any]) -> None:
     with_frames = lines[header] == framed
     if with_frames:
         assert any("временные" in line for line in lines[:header]), "say the links expire"
-    table = lines[header + 2 : header + 2 + len(result["script"])]
+    table = raw[header + 2 : header + 2 + len(result["script"])]
     for line, row in zip(table, result["script"], strict=True):
-        cells = [md_cell(row[f]) for f in ("time", "visual", "text", "note")]
+        cells = md_cells(line)
         if with_frames:
-            image = line.split(" | ")[1]
+            image = cells.pop(1)
             assert image == "" or image.startswith("![кадр "), line
-            line = line.replace(f" | {image} | ", " | ", 1)
-        assert line == "| " + " | ".join(cells) + " |", (line, row)
+        assert cells == [md_cell(row[f]) for f in ("time", "visual", "text", "note")], (line, row)
     for rec in result["recommendations"]:
         category = rec["category"].strip() or "Общее"
         heading = lines.index(f"### {category}")
