@@ -183,6 +183,33 @@ def test_skin_and_sepia_are_not_the_colour_of_the_shot(skin_measured) -> None:
     assert "преобладает красный цвет" in said["red_tie"], said["red_tie"]
 
 
+def test_a_face_larger_than_the_frame_is_an_extreme_close_up(skin_measured) -> None:
+    """Nose and mouth filling a vertical frame: the detector's first look misses a face
+    that big; the shot must read as an extreme close-up, never «Без лиц в кадре»."""
+    _, m = skin_measured
+    shot, row = m.shots[0], script_rows(m)[0]
+    assert next(iter(look_media.SKIN_SHOTS)) == "extreme_close_up"
+    assert shot.faces == 1 and shot.face_height == 1.0 and shot.face_width == 1.0
+    assert row.visual.startswith("Сверхкрупный план: лицо во весь кадр, "), row.visual
+
+
+def test_extreme_close_ups_are_found_frame_after_frame(look_dir: Path) -> None:
+    """Not a lucky keyframe: nearly every frame of the extreme close-up has its face."""
+    import av
+
+    clip = look_media.skin_clip(look_dir)
+    found = []
+    with av.open(str(clip.path)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is None or frame.time >= clip.cuts[0]:
+                break
+            small = frame.to_ndarray(width=144, height=256, format="bgr24", interpolation="AREA")
+            faces_seen = faces.detect(small)
+            found.append(bool(faces_seen) and faces_seen[0].oversize)
+    assert len(found) == round(clip.cuts[0] * clip.fps)
+    assert sum(found) >= 0.85 * len(found), found
+
+
 @pytest.mark.parametrize("tone", MONK_SKIN_TONES)
 def test_no_skin_tone_is_named_a_colour(tone: str) -> None:
     frame = np.zeros((256, 144, 3), np.uint8)
