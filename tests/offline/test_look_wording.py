@@ -68,6 +68,8 @@ def test_part(name: str) -> None:
 @pytest.mark.parametrize(
     ("size", "face_height", "scale"),
     [
+        (REEL, 1.0, "Сверхкрупный план: лицо во весь кадр"),  # larger than the frame
+        (WIDE_SCREEN, 0.92, "Сверхкрупный план: лицо во весь кадр"),  # forehead to chin
         (REEL, 0.40, "Крупный план лица"),
         (REEL, 0.22, "Крупный план лица"),
         (REEL, 0.17, "Средний план"),
@@ -82,6 +84,16 @@ def test_part(name: str) -> None:
 def test_shot_scale(size: tuple[int, int], face_height: float, scale: str) -> None:
     faces = 1 if face_height else 0
     assert _say(size, faces=faces, face_height=face_height) == scale + "."
+
+
+def test_a_face_as_wide_as_a_vertical_frame_is_an_extreme_close_up() -> None:
+    assert _say(faces=1, face_height=0.55, face_width=0.95) == (
+        "Сверхкрупный план: лицо во весь кадр."
+    )
+    assert _say(faces=2, face_height=0.55, face_width=0.95) == (
+        "Сверхкрупный план, в кадре 2 человека."
+    )
+    assert _say(faces=1, face_height=0.40, face_width=0.7) == "Крупный план лица."
 
 
 def test_scale_is_left_out_when_faces_were_not_measured() -> None:

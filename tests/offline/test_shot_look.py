@@ -22,7 +22,7 @@ from shared.core.video import MeasureRequest
 from shared.measure import assets, camera, faces
 from shared.measure.textlines import text_position
 from shared.measure.video import even_size
-from shared.measure.visual import warmth
+from shared.measure.visual import dominant_color, warmth
 from tests.offline import look_media
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,6 +152,69 @@ def test_no_face_on_footage_without_people(look_dir: Path) -> None:
         h, w = frame.shape[:2]
         small = cv2.resize(frame, even_size(w, h, 144), interpolation=cv2.INTER_AREA)
         assert faces.detect(small) == []
+
+
+# ----- skin, sepia and a real red (issue 19) ------------------------------------------
+
+SKIN_TONES = {"red", "orange", "brown", "pink"}  # the names skin used to be given
+# The Monk Skin Tone scale (Google, CC-BY-4.0, skintone.google): ten published swatches.
+MONK_SKIN_TONES = "f6ede4 f3e7db f7ead0 eadaba d7bd96 a07e56 825c43 604134 3a312a 292420".split()
+
+
+@pytest.fixture(scope="module")
+def skin_measured(look_dir: Path) -> tuple[media.Clip, Measurements]:
+    clip = look_media.skin_clip(look_dir)
+    return clip, _measure(clip.path)
+
+
+def test_skin_and_sepia_are_not_the_colour_of_the_shot(skin_measured) -> None:
+    """Real faces cropped close and real footage graded sepia: no colour is named after
+    the skin or the grade; the man's dark red bow tie, filling the frame, is red."""
+    clip, m = skin_measured
+    assert [s.start for s in m.shots[1:]] == pytest.approx(clip.cuts, abs=2 / clip.fps)
+    visuals = [row.visual for row in script_rows(m)]
+    shots = dict(zip([*look_media.SKIN_SHOTS, "sepia_grass"], m.shots, strict=True))
+    said = dict(zip(shots, visuals, strict=True))
+    for name in ("extreme_close_up", "sepia_face", "face_fills_width", "sepia_grass"):
+        assert shots[name].dominant_color not in SKIN_TONES, (name, said[name])
+        for word in ("красный", "коричневый", "оранжевый", "розовый"):
+            assert word not in said[name], (name, said[name])
+    assert shots["red_tie"].dominant_color == "red"
+    assert "преобладает красный цвет" in said["red_tie"], said["red_tie"]
+
+
+def test_a_face_larger_than_the_frame_is_an_extreme_close_up(skin_measured) -> None:
+    """Nose and mouth filling a vertical frame: the detector's first look misses a face
+    that big; the shot must read as an extreme close-up, never «Без лиц в кадре»."""
+    _, m = skin_measured
+    shot, row = m.shots[0], script_rows(m)[0]
+    assert next(iter(look_media.SKIN_SHOTS)) == "extreme_close_up"
+    assert shot.faces == 1 and shot.face_height == 1.0 and shot.face_width == 1.0
+    assert row.visual.startswith("Сверхкрупный план: лицо во весь кадр, "), row.visual
+
+
+def test_extreme_close_ups_are_found_frame_after_frame(look_dir: Path) -> None:
+    """Not a lucky keyframe: nearly every frame of the extreme close-up has its face."""
+    import av
+
+    clip = look_media.skin_clip(look_dir)
+    found = []
+    with av.open(str(clip.path)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is None or frame.time >= clip.cuts[0]:
+                break
+            small = frame.to_ndarray(width=144, height=256, format="bgr24", interpolation="AREA")
+            faces_seen = faces.detect(small)
+            found.append(bool(faces_seen) and faces_seen[0].oversize)
+    assert len(found) == round(clip.cuts[0] * clip.fps)
+    assert sum(found) >= 0.85 * len(found), found
+
+
+@pytest.mark.parametrize("tone", MONK_SKIN_TONES)
+def test_no_skin_tone_is_named_a_colour(tone: str) -> None:
+    frame = np.zeros((256, 144, 3), np.uint8)
+    frame[:] = tuple(int(tone[i : i + 2], 16) for i in (4, 2, 0))  # BGR
+    assert dominant_color(frame) not in SKIN_TONES
 
 
 # ----- where the text sits ------------------------------------------------------------

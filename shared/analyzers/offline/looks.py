@@ -42,6 +42,9 @@ SCALE_FACE: dict[str, tuple[float, float]] = {
     "square": (0.26, 0.14),
     "horizontal": (0.30, 0.16),
 }
+# An extreme close-up: the face spans (nearly) the frame's whole width or height, or is
+# larger than the frame (measured as 1: shared.measure.faces).
+EXTREME_FACE = 0.9
 # The light: CIELAB b* of the lit pixels (+ yellow, - blue).
 WARM_LIGHT = 8.0
 COLD_LIGHT = -6.0
@@ -114,6 +117,10 @@ def shot_scale(shot: Shot, frame: Frame) -> str | None:
     if shot.faces == 0 or shot.face_height <= 0:
         return "без лиц в кадре"
     close_up, medium = SCALE_FACE[orientation(frame.width, frame.height)]
+    if max(shot.face_height, shot.face_width or 0.0) >= EXTREME_FACE:
+        if shot.faces == 1:
+            return "сверхкрупный план: лицо во весь кадр"
+        return f"сверхкрупный план, {_people(shot.faces)}"
     if shot.face_height >= close_up:
         return "крупный план лица" if shot.faces == 1 else f"крупный план, {_people(shot.faces)}"
     name = "средний план" if shot.face_height >= medium else "общий план"
