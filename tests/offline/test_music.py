@@ -111,3 +111,19 @@ def test_voice_over_music_balance() -> None:
     curve: list[float | None] = [-22.0] * 4 + [-14.0] * 4
     assert core.voice_over_music_lu(sound, curve) == 8.0
     assert core.voice_over_music_lu(["speech"] * 8, [-14.0] * 8) is None
+
+
+def test_the_timeline_shows_the_music_and_old_timelines_still_read() -> None:
+    from shared.core.anatomy import timeline
+    from shared.core.schema import Timeline
+    from tests.offline.rule_cases import reel
+
+    beats = [round(i * 0.5, 2) for i in range(24)]
+    sound = ["speech"] * 4 + ["music"] * 20
+    drawn = timeline(reel(sound=sound, tempo_bpm=120.0, beats=beats))
+    assert [(s.start_sec, s.end_sec) for s in drawn.music] == [(2.0, 12.0)]
+    assert (drawn.tempo_bpm, drawn.beats[:3]) == (120.0, [0.0, 0.5, 1.0])
+    assert (drawn.cuts_on_beat, drawn.cuts_in_music) == (4, 4)
+    old = drawn.model_dump(exclude={"music", "beats", "tempo_bpm", "cuts_on_beat", "cuts_in_music"})
+    again = Timeline.model_validate(old)
+    assert (again.music, again.beats, again.tempo_bpm, again.cuts_in_music) == ([], [], None, 0)
