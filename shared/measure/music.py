@@ -31,9 +31,10 @@ RATE = 16000
 HOP = 160  # 10 ms frames
 FPS = RATE // HOP
 WINDOW = 512
+COMPRESSION = 1000.0  # log(1 + C * magnitude): loud and quiet onsets both count
 STEP_SEC = LOUDNESS_STEP_SEC  # one label per step, as the loudness curve
 MIN_BPM, MAX_BPM, PRIOR_BPM = 60.0, 180.0, 120.0
-PRIOR_OCTAVES = 1.0  # width of the prior (log2 of the tempo)
+PRIOR_OCTAVES = 0.7  # width of the prior (log2 of the tempo)
 RHYTHM_WINDOW_SEC = 3.0
 MIN_ONSET = 0.01  # mean onset strength below this: no onsets to speak of (a steady tone)
 MIN_MUSIC_SEC = 3.0  # less music than this: no tempo, no beats
@@ -63,7 +64,7 @@ def onset_strength(audio: np.ndarray) -> np.ndarray:
         x, shape=(n, WINDOW), strides=(x.strides[0] * HOP, x.strides[0]), writeable=False
     )
     mag = np.abs(np.fft.rfft(frames * np.hanning(WINDOW), axis=1))
-    logmag = np.log1p(1000.0 * mag)
+    logmag = np.log1p(COMPRESSION * mag)
     flux = np.maximum(0.0, np.diff(logmag, axis=0)).mean(axis=1)
     flux = np.concatenate([[0.0], flux])
     # Take away the slow trend (a crescendo is not an onset).
