@@ -205,7 +205,7 @@ def _measure_music(audio16k: np.ndarray, heard: Heard) -> None:
 
     with timings.timed("music"):
         try:
-            heard.rhythm = music.listen(audio16k)
+            heard.rhythm = music.listen(audio16k, heard.regions)
         except Exception as exc:
             if not is_programming_error(exc):
                 raise

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from shared.core.measurements import LOUDNESS_STEP_SEC
-from shared.core.music import PULSE_MUSIC, SILENCE_DBFS
+from shared.core.music import PULSE_MUSIC, PULSE_WINDOW_SEC, SILENCE_DBFS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,7 +35,6 @@ COMPRESSION = 1000.0  # log(1 + C * magnitude): loud and quiet onsets both count
 STEP_SEC = LOUDNESS_STEP_SEC  # one label per step, as the loudness curve
 MIN_BPM, MAX_BPM, PRIOR_BPM = 60.0, 180.0, 120.0
 PRIOR_OCTAVES = 0.7  # width of the prior (log2 of the tempo)
-RHYTHM_WINDOW_SEC = 3.0
 MIN_ONSET = 0.01  # mean onset strength below this: no onsets to speak of (a steady tone)
 MIN_MUSIC_SEC = 3.0  # less music than this: no tempo, no beats
 TIGHTNESS = 100.0  # Ellis's alpha: how strictly beats keep the period
@@ -171,7 +170,7 @@ def _step_rms(audio: np.ndarray, steps: int) -> list[float]:
 
 
 def _step_pulse(env: np.ndarray, steps: int) -> list[float]:
-    half = round(RHYTHM_WINDOW_SEC * FPS / 2)
+    half = round(PULSE_WINDOW_SEC * FPS / 2)
     per = round(STEP_SEC * FPS)
     out = []
     for i in range(steps):
@@ -181,8 +180,10 @@ def _step_pulse(env: np.ndarray, steps: int) -> list[float]:
     return out
 
 
-def listen(audio: np.ndarray) -> Rhythm:
-    """The rhythm of 16 kHz mono audio (index 0 = the video's 0)."""
+def listen(audio: np.ndarray, voiced: list[tuple[float, float]] | None = None) -> Rhythm:
+    """The rhythm of 16 kHz mono audio (index 0 = the video's 0). `voiced`: the voice
+    detector's stretches (seconds); a voice's syllables can have a pulse too, so the
+    tempo needs MIN_MUSIC_SEC of music outside them (the beats go on under a voice)."""
     import numpy as np
 
     steps = math.ceil(audio.shape[0] / (STEP_SEC * RATE))
@@ -193,9 +194,12 @@ def listen(audio: np.ndarray) -> Rhythm:
     for i, (db, p) in enumerate(zip(rhythm.steps_rms_dbfs, rhythm.steps_pulse, strict=True)):
         if db >= SILENCE_DBFS and p >= PULSE_MUSIC:
             musical[i * per : (i + 1) * per] = True
-    if musical.sum() < MIN_MUSIC_SEC * FPS:
+    alone = musical.copy()
+    for start, end in voiced or []:
+        alone[max(0, round(start * FPS)) : max(0, round(end * FPS))] = False
+    if alone.sum() < MIN_MUSIC_SEC * FPS:
         return rhythm
-    rhythm.tempo_bpm = tempo(np.where(musical, env, 0.0))
+    rhythm.tempo_bpm = tempo(np.where(alone, env, 0.0))
     if rhythm.tempo_bpm is None:
         return rhythm
     frames = track_beats(np.where(musical, env, 0.0), rhythm.tempo_bpm)

@@ -127,3 +127,22 @@ def test_the_timeline_shows_the_music_and_old_timelines_still_read() -> None:
     old = drawn.model_dump(exclude={"music", "beats", "tempo_bpm", "cuts_on_beat", "cuts_in_music"})
     again = Timeline.model_validate(old)
     assert (again.music, again.beats, again.tempo_bpm, again.cuts_in_music) == ([], [], None, 0)
+
+
+def test_a_voice_alone_gives_no_tempo() -> None:
+    """A voice's syllables can have a pulse: the tempo needs music outside the voice."""
+    audio = clicks(120.0, 10.0)
+    assert music.listen(audio).tempo_bpm is not None
+    everywhere = [(0.0, 10.0)]
+    assert music.listen(audio, everywhere) == music.Rhythm(
+        music.listen(audio).steps_rms_dbfs, music.listen(audio).steps_pulse
+    )
+
+
+def test_a_pulse_among_voices_needs_to_be_strong_to_be_music() -> None:
+    """Between two phrases a step's window is mostly voice: speech's own rhythm (0.42 on
+    the real English clip) is not music there; a strong pulse still is."""
+    regions = [(0.0, 1.9), (2.3, 4.0)]
+    sound = core.labels([-20.0] * 8, [0.42] * 8, regions, 0.5)
+    assert sound[4] == "other" and "music" not in sound
+    assert core.labels([-20.0] * 8, [0.6] * 8, regions, 0.5)[4] == "music"
