@@ -1,13 +1,14 @@
 """The music as an editor hears it, from the 16 kHz mono the speech thread decodes.
 
 - onset strength: spectral flux (log-compressed magnitude, half-wave rectified frame
-  differences, summed over bins) every 10 ms;
+  differences, averaged over bins) every 10 ms;
 - rhythm per 0.5 s step: how periodic the onsets around it are (the normalised
   autocorrelation of a 3 s window, best lag in 60–180 BPM) and its rms; with the
   voiced stretches they label the step (`shared.core.music.labels`);
 - tempo: the autocorrelation of the onset envelope over the music, 60–180 BPM,
-  weighted by a log-normal prior around 120 BPM (the usual octave fix), refined to a
-  fraction of a frame by a parabola through the peak;
+  scored with twice its lag too and weighted by a log-normal prior around 120 BPM
+  (the usual octave fix), refined to a fraction of a frame by a parabola through the
+  peak;
 - beats: dynamic-programming beat tracking (Ellis 2007: onset strength plus a penalty
   for gaps far from the beat period), kept inside the music.
 
@@ -120,7 +121,7 @@ def tempo(env: np.ndarray) -> float | None:
         denom = a - 2 * b + c
         if denom < 0:
             lag += 0.5 * (a - c) / denom
-    return round(60.0 * FPS / lag, 1)
+    return round(float(60.0 * FPS / lag), 1)
 
 
 def track_beats(env: np.ndarray, bpm: float) -> list[int]:

@@ -146,3 +146,10 @@ def test_a_pulse_among_voices_needs_to_be_strong_to_be_music() -> None:
     sound = core.labels([-20.0] * 8, [0.42] * 8, regions, 0.5)
     assert sound[4] == "other" and "music" not in sound
     assert core.labels([-20.0] * 8, [0.6] * 8, regions, 0.5)[4] == "music"
+
+
+def test_the_numbers_are_plain_python() -> None:
+    """Measurements are plain data: no numpy scalars reach the result's JSON."""
+    rhythm = music.listen(clicks(100.0, 8.0))
+    values = [rhythm.tempo_bpm, *rhythm.beats, *rhythm.steps_pulse, *rhythm.steps_rms_dbfs]
+    assert {type(v) for v in values} == {float}
