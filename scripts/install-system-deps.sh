@@ -17,6 +17,8 @@ PACKAGES=(
   # studio prompts (16 kHz G.722) and, in the plain packages, their texts.
   asterisk-core-sounds-ru asterisk-core-sounds-ru-g722
   asterisk-core-sounds-en asterisk-core-sounds-en-g722
+  # Real recorded music with its tempo (the songs' charts) for the music tests.
+  fretsonfire-songs-sectoid
 )
 
 missing=()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from shared.core import music
 from shared.core.measurements import LOUDNESS_STEP_SEC, Caption, Measurements, Word
 from shared.core.schema import HOOK_WINDOW_SEC, HookMeasured, Span, TextSpan, Timeline
 from shared.core.words import join_words
@@ -87,6 +88,7 @@ def _speech_spans(m: Measurements) -> list[Span]:
 
 
 def timeline(m: Measurements, window: float = HOOK_WINDOW_SEC) -> Timeline:
+    on_beat, in_music = m.cuts_on_beat()
     return Timeline(
         duration_sec=round(m.duration_sec, 2),
         shots=[Span(start_sec=round(s.start, 2), end_sec=round(s.end, 2)) for s in m.shots],
@@ -98,4 +100,12 @@ def timeline(m: Measurements, window: float = HOOK_WINDOW_SEC) -> Timeline:
         loudness_step_sec=LOUDNESS_STEP_SEC,
         loudness=[None if v is None else round(v, 1) for v in m.loudness_curve],
         hook=Span(start_sec=0.0, end_sec=min(window, round(m.duration_sec, 2))),
+        music=[
+            Span(start_sec=s, end_sec=min(e, round(m.duration_sec, 2)))
+            for s, e in music.spans(m.sound, "music", LOUDNESS_STEP_SEC)
+        ],
+        beats=list(m.beats),
+        tempo_bpm=m.tempo_bpm,
+        cuts_on_beat=on_beat,
+        cuts_in_music=in_music,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.core import music
+
 
 @dataclass
 class Word:
@@ -130,10 +132,15 @@ class Measurements:
     motion_first_sec: float | None = None  # mean luma change over the first second, 0..1
     # On-screen text with when it is shown, where read finer than once per shot.
     captions: list[Caption] = field(default_factory=list)
+    # The sound per LOUDNESS_STEP_SEC step: one of music.SOUND_LABELS ([] = not measured).
+    sound: list[str] = field(default_factory=list)
+    tempo_bpm: float | None = None  # the music's tempo, None without music
+    beats: list[float] = field(default_factory=list)  # the music's beats, seconds
     # What limited the measurement: "truncated" (decoding stopped before the stated
     # duration), "decode_errors", "read_error", "ocr_capped", "ocr_unavailable",
     # "speech_capped" (only the first audio.MAX_SPEECH_SEC were transcribed),
-    # "speech_failed" (transcription raised a bug: no transcript, the rest stands).
+    # "speech_failed" (transcription raised a bug: no transcript, the rest stands),
+    # "music_failed" (the music measurement raised a bug: no sound labels, tempo, beats).
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -162,6 +169,25 @@ class Measurements:
             return 0.0
         covered = sum(s.duration for s in self.shots if s.text)
         return min(1.0, covered / self.duration_sec)
+
+    @property
+    def music_share(self) -> float:
+        return music.share(self.sound, "music")
+
+    @property
+    def beat_period_sec(self) -> float | None:
+        return 60.0 / self.tempo_bpm if self.tempo_bpm else None
+
+    def cuts_on_beat(self) -> tuple[int, int]:
+        """(cuts within music.BEAT_TOLERANCE_SEC of a beat, cuts while the music plays)."""
+        return music.cuts_on_beat(self.cuts(), self.beats, self.beat_period_sec)
+
+    def music_events(self) -> list[music.MusicEvent]:
+        return music.events(self.sound, self.loudness_curve, LOUDNESS_STEP_SEC)
+
+    @property
+    def voice_over_music_lu(self) -> float | None:
+        return music.voice_over_music_lu(self.sound, self.loudness_curve)
 
     def summary(self) -> dict[str, Any]:
         """A compact, JSON-safe dict (for result.meta.measurements)."""
@@ -195,5 +221,11 @@ class Measurements:
             "silent_tail_sec": r(self.silent_tail_sec),
             "loudness_lufs": r(self.loudness_lufs, 1),
             "true_peak_dbtp": r(self.true_peak_dbtp, 1),
+            "music_share": r(self.music_share),
+            "tempo_bpm": r(self.tempo_bpm, 1),
+            "beats": len(self.beats),
+            "cuts_on_beat": list(self.cuts_on_beat()),
+            "music_events": [[e.time_sec, e.kind, e.change_lu] for e in self.music_events()],
+            "voice_over_music_lu": r(self.voice_over_music_lu, 1),
             "warnings": list(self.warnings),
         }

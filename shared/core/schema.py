@@ -140,6 +140,12 @@ class Timeline(_Model):
     loudness_step_sec: float = 0.5
     loudness: list[float | None] = Field(default_factory=list)  # LUFS (momentary), per step
     hook: Span = Field(default_factory=lambda: Span(start_sec=0.0, end_sec=HOOK_WINDOW_SEC))
+    # The music (shared/core/music.py); empty in results written before it was measured.
+    music: list[Span] = Field(default_factory=list)  # where music plays without a voice
+    beats: list[float] = Field(default_factory=list)  # seconds
+    tempo_bpm: float | None = None
+    cuts_on_beat: int = 0  # cuts within 80 ms of a beat ...
+    cuts_in_music: int = 0  # ... of the cuts made while the beat goes on
 
 
 class Frame(_Model):

@@ -22,6 +22,7 @@ of a truncated file.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,11 +36,13 @@ from shared.measure import timings
 if TYPE_CHECKING:
     import numpy as np
 
+    from shared.measure.music import Rhythm
     from shared.measure.tracks import AudioTracks
 
 log = logging.getLogger(__name__)
 
 MAX_DECODE_ERRORS = 50
+STEP = LOUDNESS_STEP_SEC
 T = TypeVar("T")
 
 
@@ -54,6 +57,8 @@ class Heard:
     stream_index: int | None = None  # the audio track heard
     transcribed: bool = False  # Whisper ran to the end
     warnings: list[str] = field(default_factory=list)
+    rhythm: Rhythm | None = None  # the music's pulse, tempo and beats (music.py)
+    sound: list[str] = field(default_factory=list)  # per step, shared.core.music.labels
 
 
 @dataclass
@@ -188,10 +193,24 @@ def listen(
         return heard
     with timings.timed("vad"):
         heard.regions = speech_mod.voice_regions(audio16k)
+    _measure_music(audio16k, heard)
     if with_speech and heard.regions and not stop.is_set():
         length = audio16k.shape[0] / speech_mod.RATE
         _transcribe(audio16k, heard, duration or length, stop)
     return heard
+
+
+def _measure_music(audio16k: np.ndarray, heard: Heard) -> None:
+    from shared.measure import music
+
+    with timings.timed("music"):
+        try:
+            heard.rhythm = music.listen(audio16k, heard.regions)
+        except Exception as exc:
+            if not is_programming_error(exc):
+                raise
+            log.exception("music measurement failed: %r", exc)  # costs the music only
+            heard.warnings.append("music_failed")
 
 
 class Listener:
@@ -224,6 +243,14 @@ class Listener:
             heard.regions = [
                 r for r in heard.regions if any(overlaps(w.start, w.end, r) for w in words)
             ]
+        if heard.rhythm is not None:
+            from shared.core.music import labels
+
+            r = heard.rhythm
+            heard.sound = labels(r.steps_rms_dbfs, r.steps_pulse, heard.regions, STEP)
+            steps = math.ceil(duration / STEP - 1e-9)
+            heard.sound = heard.sound[:steps]
+            r.beats = [b for b in r.beats if b < duration]
         return heard
 
     def cancel(self) -> None:

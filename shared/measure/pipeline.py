@@ -327,6 +327,9 @@ def _measure(path: Path, report: ProgressFn, with_ocr: bool, with_speech: bool) 
             loudness_curve=heard.curve,
             motion_first_sec=decoder.scanner.motion_first_sec,
             captions=captions,
+            sound=heard.sound,
+            tempo_bpm=heard.rhythm.tempo_bpm if heard.rhythm else None,
+            beats=list(heard.rhythm.beats) if heard.rhythm else [],
             warnings=streams.warnings,
         )
     finally:

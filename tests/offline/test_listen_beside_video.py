@@ -51,7 +51,7 @@ def test_each_stage_s_time_is_reported(english: media.Clip) -> None:
     m = measure(english.path, timings=timings)
     summary = timings.summary()
     stages = summary["stages"]
-    for name in ("decode", "shots", "audio", "vad", "speech", "listen_wait", "ocr_wait"):
+    for name in ("decode", "shots", "audio", "vad", "music", "speech", "listen_wait", "ocr_wait"):
         assert stages[name]["calls"] >= 1, name
         assert stages[name]["wall"] >= 0
     assert stages["shots"]["calls"] == round(m.duration_sec * (m.fps or 0))

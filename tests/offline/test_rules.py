@@ -55,6 +55,16 @@ STORY = transcript(
 )  # fmt: skip
 ADDRESS = transcript([Word(0.3, 0.6, "Ты"), Word(0.7, 1.2, "снимаешь?"), Word(2.0, 2.4, "вам")])
 
+BEATS = [
+    round(i * 0.5, 2) for i in range(24)
+]  # 120 BPM: the reel's cuts (2.0, 4.5, 7.0, 9.5) on it
+MUSIC = {"sound": ["music"] * 24, "tempo_bpm": 120.0, "beats": BEATS}
+OFF_BEAT = {**MUSIC, "beats": [b + 0.25 for b in BEATS]}  # every cut half a beat off
+VOICE_OVER_MUSIC = {
+    "sound": ["music"] * 6 + ["speech"] * 18,
+    "loudness_curve": [-16.0] * 6 + [-14.0] * 18,
+}
+
 KEYS: dict[str, Case] = {
     "quick_voice": Case({}, "Речь начинается на 0,3 с", {"speech_start_sec": 1.8}),
     "text_hook": Case({}, "на экране «3 ошибки новичков»", {"shots": NO_TEXT}),
@@ -74,9 +84,12 @@ KEYS: dict[str, Case] = {
     ),
     "call_to_action": Case({}, "«подпишись»", {"shots": NO_TEXT}),
     "direct_address": Case({"transcript": ADDRESS}, "звучит 2 раза", {}),
+    "beat_editing": Case(MUSIC, "4 из 4 склеек на бит, 120 BPM", OFF_BEAT),
 }
 
 ADVICE: dict[str, Case] = {
+    "recipe_music": Case(MUSIC, "Музыка 120 BPM: бит каждые 0,5 с. Ставьте склейки на бит", {}),
+    "music_over_voice": Case(VOICE_OVER_MUSIC, "Голос громче музыки всего на 2 LU", {}),
     "recipe_opening": Case({}, "Откройте так же: в первые 3 с", SILENT_STILL),
     "recipe_blocks": Case({}, "из 3 блоков после хука, по 2,5 с", {"shots": ONE_SHOT}),
     "recipe_voice": Case({"transcript": TALK}, "около 152 слов в минуту (разговорный", {}),
@@ -189,3 +202,25 @@ def test_five_keys_whenever_there_is_speech_or_text() -> None:
     assert len(keys(sparse)) == 5  # measured facts fill the rest, no invented praise
     silent = reel(shots=NO_TEXT, transcript=None, loudness_lufs=None, width=720, height=1280)
     assert 1 <= len(keys(silent)) < 5
+
+
+def test_the_music_rules_need_music() -> None:
+    """Without music with a tempo, no rule speaks of beats or of the music."""
+    ids = ("beat_editing", "recipe_music", "music_over_voice")
+    silent = reel(sound=["speech"] * 12 + ["silence"] * 12, beats=[])
+    assert [i for i in ids if _rule(i)(reel()) or _rule(i)(silent)] == []
+    no_tempo = reel(**{**MUSIC, "tempo_bpm": None})
+    assert _rule("beat_editing")(no_tempo) is None and _rule("recipe_music")(no_tempo) is None
+
+
+def test_the_recipe_says_when_the_cuts_miss_the_beat() -> None:
+    finding = _rule("recipe_music")(reel(**OFF_BEAT))
+    assert finding is not None
+    assert "на бит попадают 0 из 4 склеек" in finding.text
+
+
+def test_the_recipe_names_where_the_music_rises() -> None:
+    rises = reel(**MUSIC, loudness_curve=[-24.0] * 8 + [-12.0] * 16)
+    finding = _rule("recipe_music")(rises)
+    assert finding is not None
+    assert "На 4 с музыка нарастает на 12 LU" in finding.text

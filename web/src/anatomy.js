@@ -69,9 +69,9 @@ export function renderHook(hook, onMoment) {
   );
 }
 
-const LANES = { shots: 6, speech: 34, text: 50, loudness: 66 };
+const LANES = { shots: 6, speech: 34, text: 50, music: 66, loudness: 82 };
 const WIDTH = 1000;
-const HEIGHT = 110;
+const HEIGHT = 126;
 
 /** Where cuts are dense, where speech pauses, where text appears: one chart. */
 export function renderTimeline(timeline, onMoment) {
@@ -80,7 +80,11 @@ export function renderTimeline(timeline, onMoment) {
   const shots = timeline.shots || [];
   const speech = timeline.speech || [];
   const text = timeline.text || [];
-  const summary = `${shots.length} планов за ${timecode(duration)} с; речь — ${speech.length} фрагм.; текст на экране — ${text.length} фрагм.`;
+  const music = timeline.music || []; // absent in results written before the music was measured
+  const beats = timeline.beats || [];
+  const tempo = timeline.tempo_bpm ? `; музыка ${Math.round(timeline.tempo_bpm)} BPM` : "";
+  const onBeat = timeline.cuts_in_music ? `, ${timeline.cuts_on_beat} из ${timeline.cuts_in_music} склеек на бит` : "";
+  const summary = `${shots.length} планов за ${timecode(duration)} с; речь — ${speech.length} фрагм.; текст на экране — ${text.length} фрагм.${tempo}${onBeat}`;
   const chart = svg(
     "svg",
     { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "timeline-chart", role: "group", "aria-label": `Темп ролика: ${summary}`, preserveAspectRatio: "none" },
@@ -98,6 +102,8 @@ export function renderTimeline(timeline, onMoment) {
     }),
     ...speech.map((s) => svg("rect", { x: x(s.start_sec), y: LANES.speech, width: Math.max(1, x(s.end_sec) - x(s.start_sec)), height: 10, class: "tl-speech" })),
     ...text.map((s) => svg("rect", { x: x(s.start_sec), y: LANES.text, width: Math.max(1, x(s.end_sec) - x(s.start_sec)), height: 10, class: "tl-text" }, svg("title", {}, s.text))),
+    ...music.map((s) => svg("rect", { x: x(s.start_sec), y: LANES.music, width: Math.max(1, x(s.end_sec) - x(s.start_sec)), height: 10, class: "tl-music" }, svg("title", {}, `Музыка: ${timecode(s.start_sec)}–${timecode(s.end_sec)}`))),
+    ...beats.map((b) => svg("line", { x1: x(b), x2: x(b), y1: LANES.music - 2, y2: LANES.music + 12, class: "tl-beat" })),
     loudnessPath(timeline, x),
   );
   return el(
@@ -111,6 +117,7 @@ export function renderTimeline(timeline, onMoment) {
       el("span", { class: "lg lg-shot" }, "планы"),
       el("span", { class: "lg lg-speech" }, "речь"),
       el("span", { class: "lg lg-text" }, "текст"),
+      music.length || beats.length ? el("span", { class: "lg lg-music" }, "музыка и биты") : null,
       el("span", { class: "lg lg-loud" }, "громкость"),
       el("span", { class: "lg lg-hook" }, "окно хука"),
     ),

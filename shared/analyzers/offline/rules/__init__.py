@@ -89,6 +89,7 @@ def fired(m: Measurements, kind: Kind) -> list[tuple[Rule, Finding]]:
 
 def _load() -> None:
     # The rule modules register themselves on import, in table order: how to film a
-    # similar video first, then the fixes.
+    # similar video first (the music's recipe among them), then the fixes.
     from shared.analyzers.offline.rules import recipe  # noqa: F401, I001
+    from shared.analyzers.offline.rules import music  # noqa: F401
     from shared.analyzers.offline.rules import advice, content, keys  # noqa: F401
