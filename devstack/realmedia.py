@@ -832,34 +832,25 @@ def no_speech_reel(cache_dir: Path) -> RealClip:
     )
 
 
+# One continuous shot, no cut: the Bunny excerpt forward, then backward, its own sound.
+BUNNY_THERE_AND_BACK = (
+    Segment("bigbuckbunny", 0.0, 5.28, "cover", audio_gain_db=14.0),
+    Segment("bigbuckbunny", 0.0, 5.24, "cover", reverse=True, audio_gain_db=14.0, joins=True),
+)
+
+
 def captions_reel(cache_dir: Path) -> RealClip:
     """~10.5 s, ONE continuous shot of busy real footage (Big Buck Bunny on the grass,
     played forward then backward, no cut), five white black-outlined captions that
     change every 2-2.5 s (`CAPTIONS`). Its own soundtrack, no speech."""
-    return build_reel(
-        cache_dir / "real_captions.mp4",
-        [
-            Segment("bigbuckbunny", 0.0, 5.28, "cover", audio_gain_db=14.0),
-            Segment(
-                "bigbuckbunny", 0.0, 5.24, "cover", reverse=True, audio_gain_db=14.0, joins=True
-            ),
-        ],
-        captions=CAPTIONS,
-    )
+    return build_reel(cache_dir / "real_captions.mp4", BUNNY_THERE_AND_BACK, captions=CAPTIONS)
 
 
 def mixed_captions_reel(cache_dir: Path) -> RealClip:
     """The `captions` clip's footage and sound with `MIXED_CAPTIONS`: words whose
     letters all look alike in Cyrillic and Latin, in lines of one language and of both."""
     return build_reel(
-        cache_dir / "real_mixed_captions.mp4",
-        [
-            Segment("bigbuckbunny", 0.0, 5.28, "cover", audio_gain_db=14.0),
-            Segment(
-                "bigbuckbunny", 0.0, 5.24, "cover", reverse=True, audio_gain_db=14.0, joins=True
-            ),
-        ],
-        captions=MIXED_CAPTIONS,
+        cache_dir / "real_mixed_captions.mp4", BUNNY_THERE_AND_BACK, captions=MIXED_CAPTIONS
     )
 
 

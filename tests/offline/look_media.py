@@ -103,38 +103,30 @@ def camera_clip(out_dir: Path, move: str) -> media.Clip:
 def faces_clip(out_dir: Path, seconds: float = 1.6) -> media.Clip:
     """Four shots, cut between: close-up, medium, wide (one face each), then the
     Bunny's grass (no person)."""
-    path = out_dir / "faces.mp4"
-    face = realmedia.resolve("carphone")
-    inputs: list[str | Path] = []
-    chains = []
-    for i, chain in enumerate(FACE_SHOTS.values()):
-        inputs += ["-ss", "2", "-t", str(seconds), "-i", face]
-        chains.append(f"[{i}:v]{chain},setsar=1,fps={FPS},format=yuv420p[v{i}]")
-    n = len(FACE_SHOTS)
-    inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i", still(out_dir)]
-    chains.append(f"[{n}:v]crop=900:1600:400:0,scale=540:960,setsar=1,format=yuv420p[v{n}]")
-    graph = ";".join(chains) + ";" + "".join(f"[v{i}]" for i in range(n + 1))
-    graph += f"concat=n={n + 1}:v=1:a=0[out]"
-    if not path.exists():
-        _run([*inputs, "-filter_complex", graph, "-map", "[out]", *_encode(path)])
-    cuts = [seconds * (i + 1) for i in range(n)]
-    return media.Clip(path, seconds * (n + 1), 540, 960, FPS, cuts=cuts, has_audio=False)
+    return _carphone_then_grass(out_dir / "faces.mp4", FACE_SHOTS, "", seconds)
 
 
 def skin_clip(out_dir: Path, seconds: float = 1.6) -> media.Clip:
     """SKIN_SHOTS one after another (carphone from 2 s each), then the Bunny's grass
     graded sepia (no person)."""
-    path = out_dir / "skin.mp4"
+    return _carphone_then_grass(out_dir / "skin.mp4", SKIN_SHOTS, f",{SEPIA}", seconds)
+
+
+def _carphone_then_grass(
+    path: Path, shots: dict[str, str], grass_grade: str, seconds: float
+) -> media.Clip:
+    """One shot per filter chain of the carphone footage (from 2 s each), then the
+    Bunny's grass (with `grass_grade` appended to its chain), hard cuts between."""
     face = realmedia.resolve("carphone")
     inputs: list[str | Path] = []
     chains = []
-    for i, chain in enumerate(SKIN_SHOTS.values()):
+    for i, chain in enumerate(shots.values()):
         inputs += ["-ss", "2", "-t", str(seconds), "-i", face]
         chains.append(f"[{i}:v]{chain},setsar=1,fps={FPS},format=yuv420p[v{i}]")
-    n = len(SKIN_SHOTS)
-    inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i", still(out_dir)]
-    bunny = f"crop=900:1600:400:0,scale=540:960,{SEPIA}"
-    chains.append(f"[{n}:v]{bunny},setsar=1,format=yuv420p[v{n}]")
+    n = len(shots)
+    inputs += ["-loop", "1", "-framerate", str(FPS), "-t", str(seconds), "-i", still(path.parent)]
+    grass = f"crop=900:1600:400:0,scale=540:960{grass_grade}"
+    chains.append(f"[{n}:v]{grass},setsar=1,format=yuv420p[v{n}]")
     graph = ";".join(chains) + ";" + "".join(f"[v{i}]" for i in range(n + 1))
     graph += f"concat=n={n + 1}:v=1:a=0[out]"
     if not path.exists():
