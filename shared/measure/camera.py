@@ -2,11 +2,13 @@
 
 About 5 times a second the grey detection frame is halved again (to ~72x128) and a
 grid of points is followed from the previous such frame by pyramidal Lucas–Kanade
-optical flow; a similarity transform fitted to them with RANSAC (so a person moving in
-front of a still background does not move the camera) gives the picture's shift and
-scale between the two. About 0.3 ms a step. Per shot, the steps give the camera's mean
-velocity (frame widths or heights per second), its zoom rate, and how much it jitters
-around that mean, and these name the movement.
+optical flow; a similarity transform fitted to them with RANSAC gives the picture's
+shift and scale between the two. A person filling most of a still camera's frame wins
+that vote, so the background is asked first (issue 19): when enough points stand still
+that the fitted motion does not explain, the camera stood still. About 0.6 ms a step.
+Per shot, the steps give the camera's mean velocity (frame widths or heights per
+second), its zoom rate, and how much it jitters (the median change from step to step,
+so a person's jerk now and then is not hands shaking), and these name the movement.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 STEP_SEC = 0.2  # time between compared frames (5 a second)
-GRID = (6, 10)  # points followed: columns x rows (of a vertical frame; swapped if wide)
+GRID = (9, 15)  # points followed: columns x rows (of a vertical frame; swapped if wide)
 MIN_POINTS = 8  # fewer trackable points (a flat frame): the step is unknown
 MIN_INLIERS = 0.5  # share of the followed points that must agree on one motion
 RANSAC_PX = 1.0
 # A still background behind a moving subject (a tripod, a webcam, a camera fixed in a
 # car): this share of the followed points not moving (under STILL_PX) is a still camera,
 # whatever motion the rest (the person) agrees on.
-STILL_SHARE = 0.2
+STILL_SHARE = 0.12
 STILL_PX = 0.5
 # Naming the movement (shares of the frame, per second unless said otherwise).
 PAN_SPEED = 0.04  # slower is no pan
