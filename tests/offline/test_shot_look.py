@@ -123,6 +123,18 @@ def test_a_still_camera_filming_a_person_is_static(look_dir: Path, layout: str) 
     assert "с рук" not in script_rows(m)[0].visual
 
 
+def test_shake_is_hands_not_a_drift_or_a_jerk() -> None:
+    """Issue 19: a slow drift that speeds up and stops, or one step of a person's jerk
+    among still ones, is not «съёмка с рук»; jitter at every step is."""
+    drift = [0.0, 0.001, 0.003, 0.005, 0.007, 0.007, 0.005, 0.003, 0.001, 0.0, 0.0, 0.0]
+    jerk = [0.0] * 5 + [0.03] + [0.0] * 6
+    hands = [0.012 * (-1) ** i for i in range(12)]
+    for dxs, move in ((drift, "static"), (jerk, "static"), (hands, "handheld")):
+        steps = [camera.Step(i * 0.2, (i + 1) * 0.2, dx, 0.0, 0.0) for i, dx in enumerate(dxs)]
+        moved = camera.summarize(steps, 0.05)
+        assert moved is not None and moved.move == move, (dxs, moved)
+
+
 def test_every_camera_move_has_a_clip() -> None:
     assert set(look_media.CAMERA_FILTERS) == set(CAMERA_MOVES)
 
