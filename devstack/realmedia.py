@@ -155,6 +155,11 @@ class SourceFile:
     # Footage: its shots, (start, end) in seconds, found by inspection (per-frame luma
     # differences, confirmed by looking at contact sheets).
     shots: tuple[tuple[float, float], ...] = ()
+    # Footage: the camera in each shot, by inspection (issue 19: first and last frames
+    # of the shot blended and differenced, where the background stands or moves): one of
+    # shared.core.measurements.CAMERA_MOVES, or "moving" (a move none of them names
+    # cleanly: a travelling shot, a crane) or "unknown" (too short or too busy to tell).
+    cameras: tuple[str, ...] = ()
     has_audio: bool = False
     on_screen_text: str | None = None  # text in the picture itself, if any (a description)
     scene_text: tuple[str, ...] = ()  # that text as OCR may rightly read it
@@ -220,6 +225,12 @@ _SOURCES: tuple[SourceFile, ...] = (
         size=(640, 272),
         fps=25.0,
         shots=((0.0, 1.2), (1.2, 3.04), (3.04, 5.48), (5.48, 7.48), (7.48, 9.68), (9.68, 10.0)),
+        # Every shot of this edit is filmed from a moving camera: the post slides down the
+        # frame (looking down from a travelling camera); the man and the taxi pass a long
+        # lens that drifts (the bokeh moves too); the van and the cyclist sink as the
+        # camera rises (~0.07 frame heights/s); the fence drifts a little; the bollard
+        # slides left faster than the wall behind it (a dolly, parallax); 0.3 s of wheels.
+        cameras=("moving", "unknown", "tilt_down", "static", "moving", "unknown"),
         on_screen_text="TAXI (a taxi's roof sign, shot 2 from ~2.3 s)",
         scene_text=("TAXI",),
     ),
@@ -237,6 +248,9 @@ _SOURCES: tuple[SourceFile, ...] = (
         size=(1280, 720),
         fps=25.0,
         shots=((0.0, 5.28),),
+        # The rocks and the tree drift slowly (about 0.013 frame heights a second: the
+        # camera rises a little, under PAN_SPEED), the rabbit moves far more.
+        cameras=("static",),
         has_audio=True,
     ),
     SourceFile(
@@ -255,6 +269,9 @@ _SOURCES: tuple[SourceFile, ...] = (
         size=(176, 144),
         fps=30000 / 1001,
         shots=((0.0, 4.0),),
+        # The camera is fixed to the car: the seat, the window frame and the roof stay
+        # put to the pixel from the first frame to the last; the man and the road move.
+        cameras=("static",),
     ),
     SourceFile(
         key="music:war-of-freedom",

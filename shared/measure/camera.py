@@ -2,17 +2,21 @@
 
 About 5 times a second the grey detection frame is halved again (to ~72x128) and a
 grid of points is followed from the previous such frame by pyramidal Lucas–Kanade
-optical flow; a similarity transform fitted to them with RANSAC (so a person moving in
-front of a still background does not move the camera) gives the picture's shift and
-scale between the two. About 0.3 ms a step. Per shot, the steps give the camera's mean
-velocity (frame widths or heights per second), its zoom rate, and how much it jitters
-around that mean, and these name the movement.
+optical flow; a similarity transform fitted to them with RANSAC gives the picture's
+shift and scale between the two. A person filling most of a still camera's frame wins
+that vote, so the background is asked first (issue 19): when enough points stand still
+that the fitted motion does not explain, the camera stood still. About 0.6 ms a step.
+Per shot, the steps give the camera's mean velocity (frame widths or heights per
+second), its zoom rate, and how much it jitters (the median change from step to step,
+so a person's jerk now and then is not hands shaking), and these name the movement.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from shared.core.measurements import CAMERA_MOVES
@@ -21,10 +25,15 @@ if TYPE_CHECKING:
     import numpy as np
 
 STEP_SEC = 0.2  # time between compared frames (5 a second)
-GRID = (6, 10)  # points followed: columns x rows (of a vertical frame; swapped if wide)
+GRID = (9, 15)  # points followed: columns x rows (of a vertical frame; swapped if wide)
 MIN_POINTS = 8  # fewer trackable points (a flat frame): the step is unknown
 MIN_INLIERS = 0.5  # share of the followed points that must agree on one motion
 RANSAC_PX = 1.0
+# A still background behind a moving subject (a tripod, a webcam, a camera fixed in a
+# car): this share of the followed points not moving (under STILL_PX) is a still camera,
+# whatever motion the rest (the person) agrees on.
+STILL_SHARE = 0.12
+STILL_PX = 0.5
 # Naming the movement (shares of the frame, per second unless said otherwise).
 PAN_SPEED = 0.04  # slower is no pan
 PAN_STEADINESS = 0.6  # |mean velocity| / mean |velocity|: a pan keeps its direction
@@ -116,8 +125,19 @@ def estimate(
     matrix, inliers = cv2.estimateAffinePartial2D(
         points[ok], moved[ok], method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PX
     )
-    agree = 0 if inliers is None else int(inliers.sum())
-    if matrix is None or agree < max(MIN_POINTS, MIN_INLIERS * int(ok.sum())):
+    fitted = np.zeros(int(ok.sum()), bool) if inliers is None else inliers.ravel() == 1
+    start, end = points[ok].reshape(-1, 2), moved[ok].reshape(-1, 2)
+    explained = np.zeros(len(start), bool)
+    if matrix is not None:
+        predicted = start @ matrix[:, :2].T + matrix[:, 2]
+        explained = np.hypot(*(predicted - end).T) < STILL_PX
+    # Points standing still that the fitted motion does not explain as well: the
+    # background behind whatever moved (a zoom's centre stands still too, but the zoom
+    # explains it).
+    still = (np.hypot(*(end - start).T) < STILL_PX) & ~explained
+    if int(still.sum()) >= max(MIN_POINTS, STILL_SHARE * int(ok.sum())):
+        return 0.0, 0.0, 0.0
+    if matrix is None or int(fitted.sum()) < max(MIN_POINTS, MIN_INLIERS * int(ok.sum())):
         return None
     h, w = prev.shape[:2]
     centre = np.array([w / 2, h / 2, 1.0])
@@ -147,10 +167,7 @@ def summarize(steps: list[Step], motion: float | None) -> CameraMotion | None:
     pan_x = -sum(s.dx for s in steps) / total
     pan_y = -sum(s.dy for s in steps) / total
     zoom = sum(s.log_scale for s in steps) / total
-    residuals = [
-        (-s.dx - pan_x * (s.end - s.start), -s.dy - pan_y * (s.end - s.start)) for s in steps
-    ]
-    shake = math.sqrt(sum(rx * rx + ry * ry for rx, ry in residuals) / len(steps))
+    shake = _jitter(steps)
     speed = math.hypot(pan_x, pan_y)
     travelled = sum(math.hypot(s.dx, s.dy) for s in steps) / total
     steady = travelled > 0 and speed / travelled >= PAN_STEADINESS
@@ -165,3 +182,14 @@ def summarize(steps: list[Step], motion: float | None) -> CameraMotion | None:
     elif shake >= SHAKE:
         move = "handheld"
     return CameraMotion(move, round(pan_x, 4), round(pan_y, 4), round(zoom, 4), round(shake, 5))
+
+
+def _jitter(steps: list[Step]) -> float:
+    """How much the camera shakes, share of the frame per step: hands jitter the picture
+    back and forth at every step, so it is the median change from one step's motion to
+    the next (a smooth drift changes little; a person's jerk now and then is not the
+    median) — the rms of the steps' motions for a steady one, sqrt(2) times smaller."""
+    if len(steps) < 2:
+        return 0.0
+    median = statistics.median((b.dx - a.dx) ** 2 + (b.dy - a.dy) ** 2 for a, b in pairwise(steps))
+    return math.sqrt(median / 2)

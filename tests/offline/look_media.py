@@ -47,6 +47,26 @@ CAMERA_FILTERS: dict[str, str] = {
     ),
 }
 
+# Issue 19: real footage whose camera stands still while a person moves in it: the
+# carphone man (the camera fixed to the car: by inspection its seat, window frame and
+# roof stay put while he talks and turns his head) fitted to the width of a vertical
+# frame, as a webcam or a phone on a stand films a speaker; and the same footage scaled
+# up and filmed with a known camera move (PAN_PX_PER_SEC; zoompan as for the still).
+_FIT = "pad=540:960:0:259:0x406040"
+SUBJECT_FILTERS: dict[str, str] = {
+    "static": f"scale=540:442,{_FIT}",  # fitted to the width, flat above and below
+    "pan_right": f"scale=1000:818,crop=540:442:x='100+t*{PAN_PX_PER_SEC}':y=188,{_FIT}",
+    "tilt_up": f"scale=1000:818,crop=540:442:x=230:y='370-t*{PAN_PX_PER_SEC}',{_FIT}",
+    "zoom_in": (
+        f"scale=1080:884,zoompan=z='1+{ZOOM_PER_FRAME}*in':x='iw/2-(iw/zoom/2)'"
+        f":y='ih/2-(ih/zoom/2)':d=1:s=540x442:fps={FPS},{_FIT}"
+    ),
+    "handheld": (
+        "scale=620:508,crop=540:442:x='40+14*sin(2*PI*t*7)+9*sin(2*PI*t*11.3)'"
+        f":y='33+11*sin(2*PI*t*8.9)+6*cos(2*PI*t*13.7)',{_FIT}"
+    ),
+}
+
 # Faces: the carphone frame (176x144, the face about 0.35 of its height) in a 540x960
 # frame: filling it (close-up: face ~0.4 of the height), 3.6x (medium: ~0.17),
 # 1.3x (wide: ~0.07); then no person.
@@ -98,6 +118,45 @@ def camera_clip(out_dir: Path, move: str) -> media.Clip:
         _run(["-loop", "1", "-framerate", str(FPS), "-i", image, "-t", str(SECONDS),
               "-vf", CAMERA_FILTERS[move], *_encode(path)])  # fmt: skip
     return media.Clip(path, SECONDS, *SIZE, FPS, has_audio=False)
+
+
+# The still camera as reels show it: as filmed (CIF), cropped to 4:5, a narrow crop
+# (the man fills three quarters of it), and fitted over a blurred copy of itself (the
+# blur moves with him). Each read «съёмка с рук» before issue 19's fix.
+STILL_CAMERA_SHOTS: dict[str, tuple[str, tuple[int, int]]] = {
+    "as_filmed": ("scale=352:288", (352, 288)),
+    "four_by_five": ("crop=118:144:29:0,scale=540:660", (540, 660)),
+    "narrow": ("crop=100:144:38:0,scale=540:778", (540, 778)),
+    "blurfill": (
+        "split=2[bg][fg];[bg]scale=540:960,boxblur=luma_radius=24:luma_power=2"
+        ":chroma_radius=12,eq=brightness=-0.12[b];[fg]scale=540:442[f];"
+        "[b][f]overlay=0:259",
+        (540, 960),
+    ),
+}
+
+
+def still_camera_clip(out_dir: Path, shot: str) -> media.Clip:
+    """The carphone footage as it was filmed (4 s, the camera fixed to the car), laid
+    out as STILL_CAMERA_SHOTS[shot]."""
+    path = out_dir / f"still_camera_{shot}.mp4"
+    chain, size = STILL_CAMERA_SHOTS[shot]
+    if not path.exists():
+        graph = f"[0:v]{chain},setsar=1,fps={FPS},format=yuv420p[out]"
+        _run(["-i", realmedia.resolve("carphone"), "-filter_complex", graph, "-map", "[out]",
+              *_encode(path)])  # fmt: skip
+    return media.Clip(path, 4.0, *size, FPS, has_audio=False)
+
+
+def moving_subject_clip(out_dir: Path, move: str) -> media.Clip:
+    """SECONDS of the carphone man (from 0 s) filmed with `move` (SUBJECT_FILTERS)."""
+    path = out_dir / f"subject_{move}.mp4"
+    if not path.exists():
+        chain = f"fps={FPS},setsar=1,{SUBJECT_FILTERS[move]},setsar=1"
+        frames = round(SECONDS * FPS)
+        _run(["-i", realmedia.resolve("carphone"), "-vf", chain, "-frames:v", str(frames),
+              *_encode(path)])  # fmt: skip
+    return media.Clip(path, SECONDS, 540, 960, FPS, has_audio=False)
 
 
 def faces_clip(out_dir: Path, seconds: float = 1.6) -> media.Clip:

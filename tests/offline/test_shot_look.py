@@ -94,6 +94,47 @@ def test_camera_move_is_named(look_dir: Path, move: str) -> None:
         assert (shot.camera_shake or 0) < camera.SHAKE
 
 
+@pytest.mark.parametrize("move", sorted(look_media.SUBJECT_FILTERS))
+def test_a_person_moving_does_not_move_the_camera(look_dir: Path, move: str) -> None:
+    """Issue 19: real footage from a still camera (a man talking in a car, the camera
+    fixed to it) reads static, not «съёмка с рук» or a pan; the same footage with a
+    known camera move added still reads that move."""
+    clip = look_media.moving_subject_clip(look_dir, move)
+    m = _measure(clip.path)
+    assert len(m.shots) == 1
+    shot = m.shots[0]
+    assert shot.camera == move, (shot.camera_pan_x, shot.camera_pan_y, shot.camera_shake)
+    if move == "static":
+        assert (shot.camera_shake or 0) < camera.SHAKE
+        assert math.hypot(shot.camera_pan_x or 0, shot.camera_pan_y or 0) < camera.PAN_SPEED / 2
+        assert "с рук" not in script_rows(m)[0].visual
+
+
+@pytest.mark.parametrize("layout", sorted(look_media.STILL_CAMERA_SHOTS))
+def test_a_still_camera_filming_a_person_is_static(look_dir: Path, layout: str) -> None:
+    """Issue 19: the carphone man talks and turns before a camera fixed to the car (its
+    seat, window frame and roof stay put): static in every layout reels give it."""
+    m = _measure(look_media.still_camera_clip(look_dir, layout).path)
+    assert len(m.shots) == 1
+    shot = m.shots[0]
+    assert shot.camera == "static", (shot.camera_pan_x, shot.camera_pan_y, shot.camera_shake)
+    assert (shot.camera_shake or 0) < camera.SHAKE
+    assert math.hypot(shot.camera_pan_x or 0, shot.camera_pan_y or 0) < camera.PAN_SPEED / 2
+    assert "с рук" not in script_rows(m)[0].visual
+
+
+def test_shake_is_hands_not_a_drift_or_a_jerk() -> None:
+    """Issue 19: a slow drift that speeds up and stops, or one step of a person's jerk
+    among still ones, is not «съёмка с рук»; jitter at every step is."""
+    drift = [0.0, 0.001, 0.003, 0.005, 0.007, 0.007, 0.005, 0.003, 0.001, 0.0, 0.0, 0.0]
+    jerk = [0.0] * 5 + [0.03] + [0.0] * 6
+    hands = [0.012 * (-1) ** i for i in range(12)]
+    for dxs, move in ((drift, "static"), (jerk, "static"), (hands, "handheld")):
+        steps = [camera.Step(i * 0.2, (i + 1) * 0.2, dx, 0.0, 0.0) for i, dx in enumerate(dxs)]
+        moved = camera.summarize(steps, 0.05)
+        assert moved is not None and moved.move == move, (dxs, moved)
+
+
 def test_every_camera_move_has_a_clip() -> None:
     assert set(look_media.CAMERA_FILTERS) == set(CAMERA_MOVES)
 

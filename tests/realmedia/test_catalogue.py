@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from devstack import realmedia
+from shared.core.measurements import CAMERA_MOVES
 
 PROMPTS = [k for k, s in realmedia.CATALOGUE.items() if s.text is not None]
 FOOTAGE = [k for k, s in realmedia.CATALOGUE.items() if s.shots]
@@ -38,6 +39,13 @@ def test_recorded_length(key: str, real_cache: Path) -> None:
         assert source.shots[-1][1] == pytest.approx(seconds, abs=0.06)
         for (_, end), (start, _) in zip(source.shots, source.shots[1:], strict=False):
             assert end == start
+
+
+def test_footage_has_its_cameras_by_inspection() -> None:
+    for key in FOOTAGE:
+        source = realmedia.CATALOGUE[key]
+        assert len(source.cameras) == len(source.shots), key
+        assert set(source.cameras) <= {*CAMERA_MOVES, "moving", "unknown"}, key
 
 
 @pytest.mark.parametrize("key", FOOTAGE)
