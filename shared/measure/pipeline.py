@@ -34,6 +34,7 @@ from shared.core.video import ProgressFn
 from shared.measure import cpu, memory
 from shared.measure import ocr as ocr_mod
 from shared.measure.convert import Converter
+from shared.measure.frames import FRAME_HEIGHT
 from shared.measure.keyframes import KeyframeReader
 from shared.measure.listen import Heard, Listener
 from shared.measure.model import MODEL_NAME
@@ -216,6 +217,7 @@ class _Decoder:
             rotation_k=rotation_k,
             on_keyframe=self.reader,
             on_caption_frame=self.reader.caption_frame,
+            board_height=FRAME_HEIGHT,
         )
 
     def shots(self) -> tuple[list[Shot], float]:
@@ -331,6 +333,7 @@ def _measure(path: Path, report: ProgressFn, with_ocr: bool, with_speech: bool) 
             tempo_bpm=heard.rhythm.tempo_bpm if heard.rhythm else None,
             beats=list(heard.rhythm.beats) if heard.rhythm else [],
             warnings=streams.warnings,
+            stills=decoder.scanner.stills,
         )
     finally:
         if listener is not None:
