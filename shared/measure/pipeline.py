@@ -2,7 +2,8 @@
 (listen.py) each decode the audio tracks: one to 16 kHz mono, then finds the voiced
 stretches and runs Whisper on them; one to 48 kHz for loudness and the true peak.
 Meanwhile the main thread decodes the video once, finds the shots and hands their
-keyframes to OCR's worker threads.
+keyframes to OCR's worker threads; each shot's keyframe is also kept as the
+storyboard's still (`Measurements.stills`), so the storyboard decodes nothing again.
 
     open streams -> [thread: audio 16 kHz -> voice -> Whisper]
                  -> [thread: audio 48 kHz -> loudness, true peak]

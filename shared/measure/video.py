@@ -6,7 +6,9 @@ its camera movement (`camera.py`) and its keyframe's look (`look.py`: colour fac
 faces, where text sits). A few frames per shot are also kept at OCR size
 (grey), evenly spread over the shot with bounded memory: when a shot has more than
 `MAX_SAMPLES` samples every other one is dropped and the sampling interval doubles,
-so the frame nearest the middle of any shot is at hand when the shot closes.
+so the frame nearest the middle of any shot is at hand when the shot closes. With
+`board_height`, each sample is also kept at the storyboard's size, and the keyframe's
+becomes the shot's still (`stills`): a JPEG made from a frame already decoded.
 """
 
 from __future__ import annotations
