@@ -11,8 +11,9 @@ has them), one after the other, each round:
              float32 as the project pins; the library's defaults otherwise)
 
 and prints our analysis' time as a ratio of the two plain ones' sum (a busy machine
-slows all three alike, so the ratio is steadier than the seconds), the job's
-real-time factor and the storyboard's share of the job. Goals (issue 19): ratio at
+slows all three alike, so the ratio is steadier than the seconds; CPU seconds of all
+threads, steadier still, are printed too), the job's real-time factor and the
+storyboard's share of the job. Goals (issue 19): ratio at
 most 0.6, real-time factor at most 0.10 on 2 cores, storyboard at most 5 %.
 
     PYTHONPATH=$PWD .venv/bin/python bench/bench_speed.py [--seconds 60] [--repeat 1]
@@ -75,16 +76,16 @@ def _ours(path: Path, decode_storyboard: bool) -> dict[str, Any]:
         decoded.extend(times)
         return extract_frames(video, times)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = run_analysis(
         OfflineAnalyzer(), info, measure=timed_measure, language="ru", progress=lambda s: None
     )
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     stills = None if decode_storyboard else getattr(measured[-1], "stills", None)
     storage = _Discard()
     extra = {"stills": stills} if stills is not None else {}  # the code before: none
     write_storyboard(result, video=path, prefix="b/", storage=storage, frames=frames, **extra)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     summary = timings.summary()
     stages = {k: [v["wall"], v["cpu"]] for k, v in summary["stages"].items()}
     stages["report"] = [round(t1 - t0 - summary["wall"], 3), None]
@@ -92,25 +93,29 @@ def _ours(path: Path, decode_storyboard: bool) -> dict[str, Any]:
         "duration_sec": info.duration_sec,
         "analysis_sec": t1 - t0,
         "storyboard_sec": t2 - t1,
+        "analysis_cpu": c1 - c0,
+        "storyboard_cpu": c2 - c1,
         "frames": storage.frames,
         "decoded_again": len(decoded),
         "stages": stages,
     }
 
 
-def _scenes(path: Path) -> float:
+def _scenes(path: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds (all threads) of plain PySceneDetect."""
     from scenedetect import AdaptiveDetector, detect
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     detect(str(path), AdaptiveDetector())
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
-def _whisper(path: Path, model: Any) -> float:
-    t0 = time.perf_counter()
+def _whisper(path: Path, model: Any) -> tuple[float, float]:
+    """Seconds and CPU seconds (all threads) of plain faster-whisper."""
+    t0, c0 = time.perf_counter(), time.process_time()
     segments, _ = model.transcribe(str(path))
     list(segments)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def _child(path: Path, repeat: int, decode_storyboard: bool) -> None:
@@ -123,8 +128,8 @@ def _child(path: Path, repeat: int, decode_storyboard: bool) -> None:
     plain = WhisperModel(str(ensure_model_dir()), device="cpu", compute_type=COMPUTE_TYPE)
     for _ in range(repeat):
         row = _ours(path, decode_storyboard)
-        row["scenes_sec"] = _scenes(path)
-        row["whisper_sec"] = _whisper(path, plain)
+        row["scenes_sec"], row["scenes_cpu"] = _scenes(path)
+        row["whisper_sec"], row["whisper_cpu"] = _whisper(path, plain)
         print("bench-speed " + json.dumps(row), flush=True)
 
 
@@ -143,9 +148,21 @@ def _print(rows: list[dict[str, Any]]) -> None:
             f"{job / plain:.2f}, job RTF {job / r['duration_sec']:.3f}, "
             f"storyboard {100 * r['storyboard_sec'] / job:.1f} % of the job"
         )
+        job_cpu = r["analysis_cpu"] + r["storyboard_cpu"]
+        print(
+            f"  CPU s: ours {r['analysis_cpu']:.1f} + storyboard {r['storyboard_cpu']:.1f}, "
+            f"plain {r['scenes_cpu']:.1f} + {r['whisper_cpu']:.1f}; analysis / plain = "
+            f"{r['analysis_cpu'] / (r['scenes_cpu'] + r['whisper_cpu']):.2f}, storyboard "
+            f"{100 * r['storyboard_cpu'] / job_cpu:.1f} % of the job"
+        )
     if len(rows) > 1:
         ratios = [r["analysis_sec"] / (r["scenes_sec"] + r["whisper_sec"]) for r in rows]
-        print(f"median analysis / plain: {statistics.median(ratios):.2f}")
+        cpus = [r["analysis_cpu"] / (r["scenes_cpu"] + r["whisper_cpu"]) for r in rows]
+        rtfs = [(r["analysis_sec"] + r["storyboard_sec"]) / r["duration_sec"] for r in rows]
+        print(
+            f"medians: analysis / plain {statistics.median(ratios):.2f} (CPU s "
+            f"{statistics.median(cpus):.2f}), job RTF {statistics.median(rtfs):.3f}"
+        )
 
 
 def main() -> int:
