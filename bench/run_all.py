@@ -12,6 +12,7 @@ for script in (
     "bench_cold_import.py",
     "bench_latency.py",
     "bench_offline.py",
+    "bench_speed.py",
     "bench_memory.py",
     "bench_gemini_cost.py",
 ):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.core import music
+from shared.core.stills import Still
 
 
 @dataclass
@@ -142,6 +143,8 @@ class Measurements:
     # "speech_failed" (transcription raised a bug: no transcript, the rest stands),
     # "music_failed" (the music measurement raised a bug: no sound labels, tempo, beats).
     warnings: list[str] = field(default_factory=list)
+    # The storyboard's stills, one per shot (`shared.core.stills`): not part of a result.
+    stills: list[Still] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def orientation(self) -> str:

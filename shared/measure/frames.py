@@ -59,16 +59,33 @@ def _frame_at(container: Any, stream: Any, target: float) -> Any:
 
 def _jpeg(frame: Any, height: int) -> bytes | None:
     import cv2
-    import numpy as np
 
     image = frame.to_ndarray(format="bgr24")
     turns = round((getattr(frame, "rotation", 0) or 0) / 90) % 4
+    h, w = image.shape[:2]
+    size = still_size(w, h, turns, height)
+    if size != (w, h):
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return encode_still(image, turns)
+
+
+def still_size(
+    width: int, height: int, turns: int, frame_height: int = FRAME_HEIGHT
+) -> tuple[int, int]:
+    """The size to scale a stored frame to (before turning it upright by `turns`
+    quarter turns) for a storyboard frame `frame_height` pixels tall, upright."""
+    up_w, up_h = (height, width) if turns % 2 else (width, height)
+    if up_h > frame_height:
+        up_w, up_h = max(2, round(up_w * frame_height / up_h)), frame_height
+    return (up_h, up_w) if turns % 2 else (up_w, up_h)
+
+
+def encode_still(image: Any, turns: int) -> bytes | None:
+    """A storyboard JPEG of a BGR image already at `still_size`, turned upright."""
+    import cv2
+    import numpy as np
+
     if turns:
         image = np.ascontiguousarray(np.rot90(image, turns))
-    h, w = image.shape[:2]
-    if h > height:
-        image = cv2.resize(
-            image, (max(2, round(w * height / h)), height), interpolation=cv2.INTER_AREA
-        )
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     return bytes(encoded.tobytes()) if ok else None

@@ -2,7 +2,8 @@
 (listen.py) each decode the audio tracks: one to 16 kHz mono, then finds the voiced
 stretches and runs Whisper on them; one to 48 kHz for loudness and the true peak.
 Meanwhile the main thread decodes the video once, finds the shots and hands their
-keyframes to OCR's worker threads.
+keyframes to OCR's worker threads; each shot's keyframe is also kept as the
+storyboard's still (`Measurements.stills`), so the storyboard decodes nothing again.
 
     open streams -> [thread: audio 16 kHz -> voice -> Whisper]
                  -> [thread: audio 48 kHz -> loudness, true peak]
@@ -34,6 +35,7 @@ from shared.core.video import ProgressFn
 from shared.measure import cpu, memory
 from shared.measure import ocr as ocr_mod
 from shared.measure.convert import Converter
+from shared.measure.frames import FRAME_HEIGHT
 from shared.measure.keyframes import KeyframeReader
 from shared.measure.listen import Heard, Listener
 from shared.measure.model import MODEL_NAME
@@ -216,6 +218,7 @@ class _Decoder:
             rotation_k=rotation_k,
             on_keyframe=self.reader,
             on_caption_frame=self.reader.caption_frame,
+            board_height=FRAME_HEIGHT,
         )
 
     def shots(self) -> tuple[list[Shot], float]:
@@ -331,6 +334,7 @@ def _measure(path: Path, report: ProgressFn, with_ocr: bool, with_speech: bool) 
             tempo_bpm=heard.rhythm.tempo_bpm if heard.rhythm else None,
             beats=list(heard.rhythm.beats) if heard.rhythm else [],
             warnings=streams.warnings,
+            stills=decoder.scanner.stills,
         )
     finally:
         if listener is not None:

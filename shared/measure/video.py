@@ -6,7 +6,9 @@ its camera movement (`camera.py`) and its keyframe's look (`look.py`: colour fac
 faces, where text sits). A few frames per shot are also kept at OCR size
 (grey), evenly spread over the shot with bounded memory: when a shot has more than
 `MAX_SAMPLES` samples every other one is dropped and the sampling interval doubles,
-so the frame nearest the middle of any shot is at hand when the shot closes.
+so the frame nearest the middle of any shot is at hand when the shot closes. With
+`board_height`, each sample is also kept at the storyboard's size, and the keyframe's
+becomes the shot's still (`stills`): a JPEG made from a frame already decoded.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from shared.core.measurements import Shot
+from shared.core.stills import Still
 from shared.measure.camera import MotionTracker, Step
 from shared.measure.clock import FrameClock
 from shared.measure.look import measure_look
@@ -41,6 +44,7 @@ class _Sample:
     time: float
     small: np.ndarray  # BGR, detection size
     gray: np.ndarray | None  # OCR size
+    board: np.ndarray | None = None  # BGR, storyboard size (`frames.still_size`)
 
 
 @dataclass
@@ -97,10 +101,17 @@ class ShotScanner:
         rotation_k: int = 0,
         on_keyframe: Callable[[Shot, np.ndarray], None] | None = None,
         on_caption_frame: Callable[[Shot, float, np.ndarray], None] | None = None,
+        board_height: int | None = None,
     ) -> None:
         from scenedetect.detectors import AdaptiveDetector
 
+        from shared.measure.frames import still_size
+
         self.small_size = even_size(width, height, DETECT_SHORT_SIDE)
+        self.board_size = (
+            still_size(width, height, rotation_k, board_height) if board_height else None
+        )
+        self._stills: list[tuple[Shot, float, bytes]] = []  # (shot, frame time, JPEG)
         self.ocr_size = ocr_size
         self.rotation_k = rotation_k
         self.tracker = MotionTracker()
@@ -145,7 +156,11 @@ class ShotScanner:
             if self.ocr_size is not None:
                 ow, oh = self.ocr_size
                 ocr = frame.to_ndarray(width=ow, height=oh, format="gray")
-            self._add_sample(_Sample(t, small, ocr))
+            board = None
+            if self.board_size is not None:
+                bw, bh = self.board_size
+                board = frame.to_ndarray(width=bw, height=bh, format="bgr24", interpolation="AREA")
+            self._add_sample(_Sample(t, small, ocr, board))
 
     def _add_sample(self, sample: _Sample) -> None:
         shot = self._open
@@ -199,12 +214,27 @@ class ShotScanner:
             self.rotation_k,
         )
         self.shots.append(record)
+        if key is not None and key.board is not None:
+            from shared.measure.frames import encode_still
+
+            if (jpeg := encode_still(key.board, self.rotation_k)) is not None:
+                self._stills.append((record, key.time, jpeg))
         if key is not None and key.gray is not None and self.on_keyframe is not None:
             self.on_keyframe(record, key.gray)
         if key is not None and self.on_caption_frame is not None:
             for sample in caption_samples(shot.samples, key.time):
                 assert sample.gray is not None
                 self.on_caption_frame(record, sample.time, sample.gray)
+
+    @property
+    def stills(self) -> list[Still]:
+        """The storyboard stills of the shots kept, one per shot (its keyframe)."""
+        kept = {id(s) for s in self.shots}
+        return [
+            Still(start=s.start, end=s.end, time=round(t, 3), jpeg=jpeg)
+            for s, t, jpeg in self._stills
+            if id(s) in kept
+        ]
 
     @property
     def decoded_until(self) -> float:

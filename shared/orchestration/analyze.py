@@ -37,11 +37,12 @@ from shared.analyzers.base import Analyzer
 from shared.core import jobs
 from shared.core.errors import ErrorCode, PermanentError, TransientError, is_programming_error
 from shared.core.events import FinalizeEvent
+from shared.core.measurements import Measurements
 from shared.core.messages import Stage, error_message
 from shared.core.ports import JobStore, QuotaStore, ResultCache, Storage
 from shared.core.schema import AnalysisResult
 from shared.core.settings import Settings
-from shared.core.video import MeasureFn, VideoInfo
+from shared.core.video import MeasureFn, MeasureRequest, ProgressFn, VideoInfo
 from shared.orchestration.reuse import Reuse
 from shared.orchestration.run import run_analysis
 from shared.orchestration.storyboard import FramesFn, write_storyboard
@@ -261,10 +262,16 @@ class Pipeline:
         progress(Stage.PROBING)
         info = self._probe(event, doc, path)
         fallback = self.fallback_factory(self.settings) if self.fallback_factory else None
+        measured: list[Measurements] = []  # the stills of the last measurement: storyboard
+
+        def measure(path: Path, report: ProgressFn, request: MeasureRequest) -> Measurements:
+            measured.append(self.measure(path, report, request))
+            return measured[-1]
+
         result = run_analysis(
             analyzer,
             info,
-            measure=self.measure,
+            measure=measure,
             language=doc.get("language") or "ru",
             progress=progress,
             topic=doc.get("topic") or None,
@@ -280,6 +287,7 @@ class Pipeline:
                 prefix=frames_prefix(self.settings, event, doc),
                 storage=self.storage,
                 frames=self.frames,
+                stills=measured[-1].stills if measured else None,
             )
         except Exception as exc:  # the analysis stands without its pictures
             logs.warning(f"storyboard not written: {exc!r}", stage="storyboard")

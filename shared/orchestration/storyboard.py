@@ -4,7 +4,9 @@ document: a frame's name and URL say nothing about the job; the result holds onl
 the object names, `status` answers short-lived signed URLs).
 
 A row's frame is the middle of the measured shot that covers most of the row (a
-representative frame, not the first one after a cut), or the row's middle.
+representative frame, not the first one after a cut), or the row's middle. The
+measurement kept a still of each shot's middle as it decoded (`shared.core.stills`):
+a row whose moment one shows takes it; only the others are decoded again (`frames`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from shared.adapters import logs
 from shared.core.ports import Storage
 from shared.core.schema import AnalysisResult, Frame, ScriptRow, Span
+from shared.core.stills import Still, still_for
 
 FramesFn = Callable[[Path, list[float]], list[bytes | None]]
 
@@ -49,13 +52,18 @@ def write_storyboard(
     prefix: str,
     storage: Storage,
     frames: FramesFn,
+    stills: list[Still] | None = None,
 ) -> list[Frame]:
     """Extract, upload and name each row's frame; a frame that fails is left out."""
     times = frame_times(result)
     if not times:
         return []
-    with logs.timed("storyboard", frames=len(times)):
-        images = frames(video, times)
+    images = [still_for(stills or [], t) for t in times]
+    missing = [i for i, image in enumerate(images) if image is None]
+    with logs.timed("storyboard", frames=len(times), decoded=len(missing)):
+        if missing:
+            for i, image in zip(missing, frames(video, [times[i] for i in missing]), strict=True):
+                images[i] = image
         board = []
         for row, (time_sec, image) in enumerate(zip(times, images, strict=True)):
             if image is None:
