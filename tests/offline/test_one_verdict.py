@@ -32,7 +32,7 @@ VISUAL: dict[str, dict[str, Any]] = {
     "urgency": {"transcript": None, "captions": [Caption(0.0, 2.5, "ОСТАЛОСЬ ВСЕГО 8 МИНУТ")]},
     # a list on screen with words between the number and the items
     "list": {"transcript": None, "captions": [Caption(0.0, 2.5, "5 ЛУЧШИХ ПРИЛОЖЕНИЙ ЗА 15 СЕКУНД")]},
-    "question": {"transcript": QUESTION},
+    "question": {"transcript": QUESTION, "shots": NO_TEXT},
     "plain": {"transcript": PLAIN, "shots": NO_TEXT},
     "short": {"duration_sec": 8.5, "transcript": PLAIN,
               "shots": shots((0.0, 1.0, ""), (1.0, 3.0, ""), (3.0, 6.0, ""), (6.0, 8.5, ""))},
@@ -90,6 +90,19 @@ def test_a_short_clip_is_not_told_about_its_last_five_seconds() -> None:
     recs = build_result(reel(**VISUAL["short"])).recommendations
     blocks = next(r.text for r in recs if r.text.startswith("Постройте ролик"))
     assert "В конце ролика скажите" in blocks and "последние 5 с" not in blocks
+
+
+def test_the_most_specific_type_wins_whichever_channel_has_it() -> None:
+    """A list on screen beats a bold word said (the e2e reel: «Hello everyone!» was read
+    as a bold claim beside the caption "THREE WAYS TO COOK RICE")."""
+    both = HookMeasured(
+        words="Hello everyone! Today I will show you", on_screen_text="THREE WAYS TO COOK RICE"
+    )
+    assert (verdict(both).type, verdict(both).source) == ("list_promise", "text")
+    assert verdict(HookMeasured(words="Hello everyone!")).type == "no_hook"
+    assert (
+        verdict(HookMeasured(words="Today I will show you my kitchen")).type == "tutorial_promise"
+    )
 
 
 def test_a_subtitle_of_the_words_is_not_a_headline() -> None:

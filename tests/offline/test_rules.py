@@ -78,7 +78,7 @@ KEYS: dict[str, Case] = {
     "promise_kept": Case(
         {}, "все 3 пункта потом пронумерованы (2 с, 4,5 с, 7 с)", {"shots": FEW_CAPTIONS}
     ),
-    "story_turn": Case({"transcript": STORY}, "поворот «и тут» на 6 с", {}),
+    "story_turn": Case({"transcript": STORY, "shots": NO_TEXT}, "поворот «и тут» на 6 с", {}),
     "hook": Case(
         {}, "В первых словах «Три ошибки новичков", {"transcript": PLAIN, "shots": NO_TEXT}
     ),

@@ -5,8 +5,8 @@ measured picture or sound are there, and every point of strength has its reason.
 
 `verdict` is the one judgement of the opening: the hook card, the keys and the advice
 all read it (`hook_verdict`), so they never disagree. The table `TYPE_RULES` is read
-top to bottom over the words, then over the on-screen text; the first type whose
-pattern matches wins. A caption that is not just the subtitle of the words is a
+top to bottom, each rule over the words and then the on-screen text; the first type
+whose pattern matches either wins (a «3 способа» caption beats a bold word said). A caption that is not just the subtitle of the words is a
 `text_hook`; without words or text, a sharp start of the picture or the sound is a
 `pattern_interrupt`.
 """
@@ -68,7 +68,7 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     ),
     _rule(
         "tutorial_promise",
-        r"\b(?:как\s+\w+(?:ть|ти|чь)\b|как сделать|как приготовить|покажу как|покажу,? как|научу|научитесь|пошагово|рецепт|инструкци|how to|i'?ll show you|let me show you|step by step|tutorial)\b",
+        r"\b(?:как\s+\w+(?:ть|ти|чь)\b|как сделать|как приготовить|покажу как|покажу,? как|научу|научитесь|пошагово|рецепт|инструкци|how to|i'?ll show you|i will show you|i'?m going to show you|let me show you|step by step|tutorial)\b",
         "обещает научить — польза понятна с первых слов",
     ),
     _rule(
@@ -98,7 +98,7 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     ),
     _rule(
         "bold_claim",
-        r"\b(?:никогда|всегда|лучш|худш|самый|самая|самое|единственн|100 ?%|все ошибаются|never|always|best|worst|the only|nobody|everyone|everybody is wrong)",
+        r"\b(?:никогда|всегда|лучш|худш|самый|самая|самое|единственн|100 ?%|все ошибаются|never|always|best|worst|the only|(?:everyone|everybody) is wrong)",
         "смелое утверждение вызывает желание проверить или поспорить",
     ),
     _rule(
@@ -122,9 +122,9 @@ def verdict(measured: HookMeasured) -> Verdict:
         ("words", measured.words),
         ("text", measured.on_screen_text),
     )
-    for source, said in channels:
-        text = " ".join(said.split())
-        for rule in TYPE_RULES:
+    for rule in TYPE_RULES:  # the most specific type first, whichever channel has it
+        for source, said in channels:
+            text = " ".join(said.split())
             if text and rule.pattern.search(text):
                 return Verdict(rule.type, rule.why, source, text)
     text = " ".join(measured.on_screen_text.split())
