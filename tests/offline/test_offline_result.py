@@ -91,7 +91,6 @@ def test_keys_cite_numbers(english_result) -> None:
     result, _ = english_result
     for key in result.keys:
         assert re.search(r"\d", key.description), key
-    titles = [k.title for k in result.keys]
     hook = next(k for k in result.keys if k.title == "Хук: обещание списка")
     assert "THREE WAYS TO COOK RICE" in hook.description  # on screen from 0:00
 
