@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,15 @@ def _done(result: Any) -> Future[Any]:
     future: Future[Any] = Future()
     future.set_result(result)
     return future
+
+
+def _same(a: str, b: str) -> bool:
+    """The same caption read twice: the same words, whatever their case and marks."""
+    return _words(a) == _words(b)
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", text.casefold().replace("ё", "е")).split()
 
 
 def _shot_text(shot: Shot, captions: list[Caption], results: list[Any]) -> None:
@@ -130,7 +140,7 @@ class KeyframeReader:
                 if hi - lo < 1e-3 or not result.text:
                     continue
                 results.append(result)
-                if own and own[-1].text == result.text and abs(own[-1].end - lo) < 1e-3:
+                if own and _same(own[-1].text, result.text) and abs(own[-1].end - lo) < 1e-3:
                     own[-1].end = round(hi, 3)
                 else:
                     own.append(Caption(round(lo, 3), round(hi, 3), result.text))

@@ -200,7 +200,7 @@ def test_a_caption_is_read_once_and_stands_until_it_changes(
 
 def test_consecutive_captions_one_word_apart_are_two(monkeypatch: pytest.MonkeyPatch) -> None:
     shot = _shot(0, 0.0, 1.2)
-    script, captions = _run(monkeypatch, [shot], [2], [2, 2, 3, 3, 3, 1])
+    _, captions = _run(monkeypatch, [shot], [2], [2, 2, 3, 3, 3, 1])
     assert captions == [(0.0, 0.3, "ONE MORE TIME"), (0.3, 0.9, "ONE MORE")]
     assert shot.text == "ONE MORE TIME / ONE MORE"
 
