@@ -2,7 +2,8 @@
 reads a frame only where a caption may have begun (issue 19: TikTok/CapCut captions
 change every 0.4-1 s; reading every sampled frame would cost too much).
 
-A look finds where a frame's letter-like blobs are (`ocr.glyph_mask`, a few ms), pooled
+A look finds where a frame's letter-like blobs are (`ocr.glyph_mask` at short side
+LOOK_SHORT_SIDE, ~3 ms), pooled
 to CELL-pixel cells so a pixel of jitter is no change. The text changed when the cells
 lit in one of two looks in a row only are more than CHANGE_SHARE of the cells lit in
 either, or a likely line of text came or went. Footage whose blobs move all the time (a
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 WATCH_STEP_SEC = 0.2  # a look at the text this often (5 a second)
-CELL = 6  # pixels pooled into one cell of the signature
+LOOK_SHORT_SIDE = 270  # frames are looked at this small (short side, pixels)
+CELL = 3  # pixels (of the small frame) pooled into one cell of the signature
 CHANGE_SHARE = 0.3  # of the cells lit in two looks, lit in one only: the text changed
 NOISE_RATIO = 1.5  # ... and this many times the usual change of
 NOISE_LOOKS = 5  # ... the looks before
@@ -41,8 +43,12 @@ class Look:
 def look(gray: np.ndarray) -> Look:
     import cv2
 
+    h, w = gray.shape
+    if min(h, w) > LOOK_SHORT_SIDE:  # a look at a smaller frame: a quarter of the work
+        factor = LOOK_SHORT_SIDE / min(h, w)
+        w, h = max(1, round(w * factor)), max(1, round(h * factor))
+        gray = cv2.resize(gray, (w, h), interpolation=cv2.INTER_AREA)
     mask, row = ocr_mod.glyph_mask(gray)
-    h, w = mask.shape
     size = (max(1, w // CELL), max(1, h // CELL))
     cells = cv2.resize(mask, size, interpolation=cv2.INTER_AREA) > 0
     return Look(cells, row)
