@@ -3,7 +3,7 @@ reads a frame only where a caption may have begun (issue 19: TikTok/CapCut capti
 change every 0.4-1 s; reading every sampled frame would cost too much).
 
 A look finds where a frame's letter-like blobs are (`ocr.glyph_mask` at short side
-LOOK_SHORT_SIDE, ~3 ms), pooled
+LOOK_SHORT_SIDE, ~5 ms), pooled
 to CELL-pixel cells so a pixel of jitter is no change. The text changed when the cells
 lit in one of two looks in a row only are more than CHANGE_SHARE of the cells lit in
 either, or a likely line of text came or went. Footage whose blobs move all the time (a
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 WATCH_STEP_SEC = 0.2  # a look at the text this often (5 a second)
-LOOK_SHORT_SIDE = 270  # frames are looked at this small (short side, pixels)
-CELL = 3  # pixels (of the small frame) pooled into one cell of the signature
+LOOK_SHORT_SIDE = 360  # frames are looked at this small (short side; 270 lost thin strokes)
+CELL = 4  # pixels (of the small frame) pooled into one cell of the signature
 CHANGE_SHARE = 0.3  # of the cells lit in two looks, lit in one only: the text changed
 NOISE_RATIO = 1.5  # ... and this many times the usual change of
 NOISE_LOOKS = 5  # ... the looks before
