@@ -1,4 +1,4 @@
-"""On-screen text: Tesseract in-process (tesserocr) on shot keyframes and later frames.
+"""On-screen text: Tesseract in-process (tesserocr) on shot keyframes and caption frames.
 
 The traineddata (`rus`, `eng`) ship with the package in `shared/measure/assets`; no
 system tesseract, no TESSDATA_PREFIX. Engines are kept and reused (`_engine`): one
