@@ -802,6 +802,30 @@ MIXED_CAPTIONS = (
     CaptionSpec("НОВЫЙ TREND", 8.0, 10.52),
 )
 
+# TikTok/CapCut-style captions (issue 19): a new one every 0.4-1.0 s (two of 1.2 s),
+# 1-3 words, Russian and English, over three real shots (hard cuts at 3.0 and 5.24 s,
+# each a caption change). «СЕКРЕТ» and «ВПЕРЁД» have the same length; "ONE MORE TIME"
+# and "ONE MORE" follow each other, one word apart.
+FAST_CAPTIONS_SEGMENTS = (
+    Segment("bigbuckbunny", 0.0, 3.0, "cover"),
+    Segment("bikes", 3.16, 2.24),
+    Segment("carphone", 0.1, 3.6),
+)
+FAST_CAPTIONS = (
+    CaptionSpec("ПРИВЕТ ВСЕМ", 0.0, 0.8),
+    CaptionSpec("WATCH THIS", 0.8, 1.4),
+    CaptionSpec("СЕКРЕТ", 1.4, 1.84),
+    CaptionSpec("NEW TREND", 1.84, 2.6),
+    CaptionSpec("ЗА МИНУТУ", 2.6, 3.0),
+    CaptionSpec("ONE MORE TIME", 3.0, 4.0),
+    CaptionSpec("ONE MORE", 4.0, 4.6),
+    CaptionSpec("ВПЕРЁД", 4.6, 5.24),
+    CaptionSpec("ПОЕХАЛИ СКОРЕЕ", 5.24, 6.44),
+    CaptionSpec("BEST DAY", 6.44, 6.92),
+    CaptionSpec("ЛУЧШИЙ ДЕНЬ", 6.92, 7.64),
+    CaptionSpec("FOLLOW FOR MORE", 7.64, 8.84),
+)
+
 
 def russian_reel(cache_dir: Path) -> RealClip:
     """~14.7 s, 6 real shots (5 hard cuts), five Russian prompts spoken from 0.5 s."""
@@ -871,6 +895,14 @@ def mixed_captions_reel(cache_dir: Path) -> RealClip:
     )
 
 
+def fast_captions_reel(cache_dir: Path) -> RealClip:
+    """8.84 s, 3 real shots (hard cuts at 3.0 and 5.24 s, no sound), twelve captions
+    as `captions` draws them, each shown 0.4-1.2 s (`FAST_CAPTIONS`)."""
+    return build_reel(
+        cache_dir / "real_fast_captions.mp4", FAST_CAPTIONS_SEGMENTS, captions=FAST_CAPTIONS
+    )
+
+
 def russian_numbers_reel(cache_dir: Path) -> RealClip:
     """~12.7 s, 5 real shots (4 hard cuts), Russian numbers spoken from 0.5 s
     (`RU_NUMBERS_PROMPTS`): «… восемь минут. У вас семь сообщений …»."""
@@ -917,6 +949,7 @@ def all_clips(cache_dir: Path) -> dict[str, RealClip]:
         "no_speech": no_speech_reel(cache_dir),
         "captions": captions_reel(cache_dir),
         "mixed_captions": mixed_captions_reel(cache_dir),
+        "fast_captions": fast_captions_reel(cache_dir),
         "russian_numbers": russian_numbers_reel(cache_dir),
         "english_numbers": english_numbers_reel(cache_dir),
         "on_beat": realmusic.on_beat_reel(cache_dir),
@@ -932,6 +965,7 @@ def sources_used() -> dict[str, list[str]]:
         "no_speech": ["bigbuckbunny", "bikes", "carphone"],
         "captions": ["bigbuckbunny"],
         "mixed_captions": ["bigbuckbunny"],
+        "fast_captions": ["bigbuckbunny", "bikes", "carphone"],
         "russian_numbers": ["bigbuckbunny", "bikes", "carphone", *RU_NUMBERS_PROMPTS],
         "english_numbers": ["bikes", "bigbuckbunny", "carphone", *EN_NUMBERS_PROMPTS],
         "on_beat": ["bikes", "bigbuckbunny", "carphone", "music:war-of-freedom"],

@@ -1,4 +1,4 @@
-"""On-screen text: Tesseract in-process (tesserocr) on shot keyframes and later frames.
+"""On-screen text: Tesseract in-process (tesserocr) on shot keyframes and caption frames.
 
 The traineddata (`rus`, `eng`) ship with the package in `shared/measure/assets`; no
 system tesseract, no TESSDATA_PREFIX. Engines are kept and reused (`_engine`): one
@@ -395,3 +395,19 @@ def read_text(gray: np.ndarray, timeout: float = TIMEOUT_SEC) -> OcrResult:
 def read_if_text(gray: np.ndarray) -> OcrResult | None:
     """`read_text` if the frame looks like it has text (`likely_text`), else None."""
     return read_text(gray) if likely_text(gray) else None
+
+
+def glyph_mask(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The ringed, letter-sized blobs of a frame (light and dark, `_glyphs`) as one 0/1
+    mask, and whether they make a likely line of text (as `likely_text`)."""
+    import numpy as np
+
+    mask = np.zeros(gray.shape, np.uint8)
+    row = False
+    for light in (True, False):
+        selected = gray >= WHITE_LEVEL if light else gray <= BLACK_LEVEL
+        labels, stats, keep = _glyphs(selected, gray, light)
+        keep = keep & (stats[:, 3] >= MIN_GLYPH_PX)
+        mask |= keep[labels].astype(np.uint8)
+        row = row or _has_row(stats[keep][:, :4].tolist())
+    return mask, row

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from shared.core.measurements import Shot
 from shared.core.stills import Still
 from shared.measure.camera import MotionTracker, Step
+from shared.measure.captionwatch import WATCH_STEP_SEC
 from shared.measure.clock import FrameClock
 from shared.measure.look import measure_look
 
@@ -33,8 +34,6 @@ MIN_SHOT_SEC = 0.3
 SAMPLE_INTERVAL_SEC = 0.25
 MAX_SAMPLES = 16
 FIRST_SECOND = 1.0
-CAPTION_STEP_SEC = 1.2  # captions in reels change every 1.5–3 s
-MAX_CAPTION_FRAMES = 8  # per shot, besides its keyframe
 _EMPTY_SEC = 1e-3  # a shot shorter than this is none
 _MICROSECOND = Fraction(1, 1_000_000)  # the detector's time base: frame times may be nudged
 
@@ -57,20 +56,6 @@ class _OpenShot:
     steps: list[Step] = field(default_factory=list)  # camera motion between frames
 
 
-def caption_samples(samples: list[_Sample], key_time: float) -> list[_Sample]:
-    """Frames of a shot besides its keyframe to read captions in: at least
-    CAPTION_STEP_SEC from the keyframe and from each other, at most MAX_CAPTION_FRAMES."""
-    chosen: list[float] = [key_time]
-    out: list[_Sample] = []
-    for sample in samples:
-        if sample.gray is None or len(out) >= MAX_CAPTION_FRAMES:
-            continue
-        if all(abs(sample.time - t) >= CAPTION_STEP_SEC for t in chosen):
-            chosen.append(sample.time)
-            out.append(sample)
-    return out
-
-
 def even_size(width: int, height: int, short_side: int) -> tuple[int, int]:
     short = min(width, height)
     factor = short_side / short if short else 1.0
@@ -84,9 +69,9 @@ class ShotScanner:
     `rotation_k` is the stream's display rotation in quarter turns (frames are
     decoded as stored; the look of a shot is measured upright).
     `on_keyframe(shot, gray_image)` is called as soon as a shot is closed, so
-    OCR can start while decoding goes on; `on_caption_frame(shot, time, gray_image)`
-    for more frames of a long shot, at least CAPTION_STEP_SEC apart, so captions that
-    change inside a shot are read too.
+    OCR can start while decoding goes on; `on_caption_frame(time, gray_image)` every
+    WATCH_STEP_SEC (as stored, like keyframes), so captions that change every fraction of a second are
+    seen (the receiver decides what to read: `captionwatch`).
     """
 
     def __init__(
@@ -100,7 +85,7 @@ class ShotScanner:
         ocr_size: tuple[int, int] | None,
         rotation_k: int = 0,
         on_keyframe: Callable[[Shot, np.ndarray], None] | None = None,
-        on_caption_frame: Callable[[Shot, float, np.ndarray], None] | None = None,
+        on_caption_frame: Callable[[float, np.ndarray], None] | None = None,
         board_height: int | None = None,
     ) -> None:
         from scenedetect.detectors import AdaptiveDetector
@@ -125,6 +110,7 @@ class ShotScanner:
         self.clock = FrameClock(self.fps, time_base, start_pts)
         self.frames = 0
         self._first_second: list[float] = []  # frame changes in the hook's first second
+        self._watch_at = 0.0  # when the next frame goes to on_caption_frame
 
     def feed(self, frame: Any) -> None:  # frame: av.VideoFrame
         import cv2
@@ -151,11 +137,16 @@ class ShotScanner:
         for cut in self.detector.process_frame(timecode, small):
             self._close(float(cut.seconds))
 
-        if t >= self._open.next_sample_at:
-            ocr = None
-            if self.ocr_size is not None:
-                ow, oh = self.ocr_size
-                ocr = frame.to_ndarray(width=ow, height=oh, format="gray")
+        sample = t >= self._open.next_sample_at
+        watch = self.on_caption_frame is not None and t >= self._watch_at
+        ocr = None
+        if self.ocr_size is not None and (sample or watch):
+            ow, oh = self.ocr_size
+            ocr = frame.to_ndarray(width=ow, height=oh, format="gray")
+        if watch and ocr is not None and self.on_caption_frame is not None:
+            self._watch_at = t + WATCH_STEP_SEC - 0.5 / self.fps  # on the frame grid
+            self.on_caption_frame(t, ocr)
+        if sample:
             board = None
             if self.board_size is not None:
                 bw, bh = self.board_size
@@ -221,10 +212,6 @@ class ShotScanner:
                 self._stills.append((record, key.time, jpeg))
         if key is not None and key.gray is not None and self.on_keyframe is not None:
             self.on_keyframe(record, key.gray)
-        if key is not None and self.on_caption_frame is not None:
-            for sample in caption_samples(shot.samples, key.time):
-                assert sample.gray is not None
-                self.on_caption_frame(record, sample.time, sample.gray)
 
     @property
     def stills(self) -> list[Still]:

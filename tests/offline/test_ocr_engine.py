@@ -133,69 +133,95 @@ def test_engines_are_never_shared_between_threads(monkeypatch: pytest.MonkeyPatc
     assert len(ocr._idle) <= 3  # made once per concurrent reader, then reused
 
 
-# ----- which frames are read (KeyframeReader), with a scripted reader ---------------------
+# ----- which frames are read (KeyframeReader): the real watch, a scripted reader ---------
+
+TEXTS = {1: "", 2: "ONE MORE TIME", 3: "ONE MORE", 4: "SALE -50%"}
 
 
 class _Script:
-    """Stands in for ocr.read_text / read_if_text: the text per frame id (pixel [0, 0])."""
+    """Stands in for ocr.read_text: the text per frame id (pixel [0, 0])."""
 
-    def __init__(self, texts: dict[int, str], textless: set[int]) -> None:
-        self.texts, self.textless = texts, textless
-        self.full: list[int] = []
-        self.gated: list[int] = []
+    def __init__(self) -> None:
+        self.read: list[tuple[int, int]] = []  # (frame id, which look) of each read
 
     def read_text(self, gray: np.ndarray) -> ocr.OcrResult:
-        self.full.append(int(gray[0, 0]))
-        text = self.texts.get(int(gray[0, 0]), "")
+        self.read.append((int(gray[0, 0]), int(gray[0, 1])))
+        text = TEXTS[int(gray[0, 0])]
         return ocr.OcrResult(text, 90.0 if text else None)
 
-    def read_if_text(self, gray: np.ndarray) -> ocr.OcrResult | None:
-        self.gated.append(int(gray[0, 0]))
-        return None if int(gray[0, 0]) in self.textless else self.read_text(gray)
 
-
-def _frame(i: int) -> np.ndarray:
-    return np.full((4, 4), i, np.uint8)
+def _frame(i: int, look: int = 0) -> np.ndarray:
+    """Frame `i` of TEXTS: busy footage (a new texture each look) with its caption."""
+    image = _busy(seed=look) if not TEXTS[i] else _outlined(TEXTS[i], _busy(seed=look))
+    image[0, 0], image[0, 1] = i, look
+    return image
 
 
 def _run(
-    monkeypatch: pytest.MonkeyPatch, script: _Script, keyframe: int, later: list[tuple[float, int]]
-) -> tuple[Shot, list[Any]]:
-    from shared.measure import keyframes
+    monkeypatch: pytest.MonkeyPatch,
+    shots: list[Shot],
+    keyframes: list[int],
+    looks: list[int],
+    step: float = 0.2,
+) -> tuple[_Script, list[tuple[float, float, str]]]:
+    """Keyframe ids per shot and the frame id at each look (`step` s apart)."""
+    from shared.measure import keyframes as keyframes_mod
 
-    monkeypatch.setattr(keyframes.ocr_mod, "available", lambda: True)
-    monkeypatch.setattr(keyframes.ocr_mod, "read_text", script.read_text)
-    monkeypatch.setattr(keyframes.ocr_mod, "read_if_text", script.read_if_text)
-    shot = Shot(index=0, start=0.0, end=6.0, keyframe_time=3.0)
+    script = _Script()
+    monkeypatch.setattr(keyframes_mod.ocr_mod, "available", lambda: True)
+    monkeypatch.setattr(keyframes_mod.ocr_mod, "read_text", script.read_text)
     reader = KeyframeReader(True, 0)
-    reader(shot, _frame(keyframe))
-    for time, i in later:
-        reader.caption_frame(shot, time, _frame(i))
-    reader.collect([shot])
-    captions = reader.captions([shot])
+    for n, i in enumerate(looks):
+        reader.caption_frame(round(n * step, 3), _frame(i, n))
+    for shot, i in zip(shots, keyframes, strict=True):
+        reader(shot, _frame(i, 100 + shot.index))
+    reader.collect(shots)
+    captions = reader.captions(shots)
     reader.finish()
-    return shot, captions
+    return script, [(c.start, c.end, c.text) for c in captions]
 
 
-def test_a_caption_is_read_though_the_keyframe_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    script = _Script({1: "", 2: "SALE -50%", 3: ""}, textless={3})
-    shot, captions = _run(monkeypatch, script, 1, [(0.5, 2), (5.0, 3)])
-    assert [(c.start, c.end, c.text) for c in captions] == [(0.0, 1.75, "SALE -50%")]
+def _shot(index: int, start: float, end: float) -> Shot:
+    return Shot(index=index, start=start, end=end, keyframe_time=(start + end) / 2)
+
+
+def test_a_caption_is_read_once_and_stands_until_it_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Looks every 0.2 s: the caption read once where it appears, its span from halfway
+    between the looks around its start to halfway around its end; textless looks and
+    looks at the same caption are not read."""
+    shot = _shot(0, 0.0, 2.0)
+    script, captions = _run(monkeypatch, [shot], [1], [1, 1, 4, 4, 4, 1, 1, 1, 1, 1])
+    assert captions == [(0.3, 0.9, "SALE -50%")]
+    assert sorted(script.read) == [(1, 100), (4, 2)]  # the keyframe, the caption's first look
     assert shot.text == "SALE -50%" and shot.ocr_confidence == 90.0
-    assert sorted(script.full) == [1, 2]  # frame 3 looked textless: never read in full
 
 
-def test_a_captioned_shot_reads_every_frame(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The keyframe has text: a frame the gate thought textless is read all the same."""
-    script = _Script({1: "TWO", 2: "ONE", 3: "THREE"}, textless={3})
-    shot, captions = _run(monkeypatch, script, 1, [(0.5, 2), (5.0, 3)])
-    assert [c.text for c in captions] == ["ONE", "TWO", "THREE"]
-    assert shot.text == "ONE / TWO / THREE"
-    assert sorted(script.full) == [1, 2, 3]
+def test_consecutive_captions_one_word_apart_are_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    shot = _shot(0, 0.0, 1.2)
+    _, captions = _run(monkeypatch, [shot], [2], [2, 2, 3, 3, 3, 1])
+    assert captions == [(0.0, 0.3, "ONE MORE TIME"), (0.3, 0.9, "ONE MORE")]
+    assert shot.text == "ONE MORE TIME / ONE MORE"
 
 
-def test_the_same_caption_on_consecutive_frames_is_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    script = _Script({1: "Step 2", 2: "Step 2", 3: "Step 2"}, textless=set())
-    shot, captions = _run(monkeypatch, script, 1, [(1.7, 2), (4.3, 3)])
-    assert [(c.start, c.end, c.text) for c in captions] == [(0.0, 6.0, "Step 2")]
-    assert shot.text == "Step 2"
+def test_a_caption_ends_at_a_cut_and_a_change_across_it_is_put_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A caption shown over a cut is two spans, one each side; a caption that changes
+    between two looks with a cut between them changes at the cut."""
+    shots = [_shot(0, 0.0, 0.5), _shot(1, 0.5, 1.0), _shot(2, 1.0, 1.4)]
+    _, captions = _run(monkeypatch, shots, [4, 4, 2], [4, 4, 4, 4, 4, 2, 2])
+    assert captions == [
+        (0.0, 0.5, "SALE -50%"),
+        (0.5, 1.0, "SALE -50%"),
+        (1.0, 1.4, "ONE MORE TIME"),
+    ]
+
+
+def test_a_shot_with_no_watched_text_keeps_its_keyframes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text the watch does not take for captions (a sign) is still the shot's text."""
+    shot = _shot(0, 0.0, 1.0)
+    script, captions = _run(monkeypatch, [shot], [4], [1, 1, 1, 1, 1])
+    assert captions == [(0.0, 1.0, "SALE -50%")]
+    assert [i for i, _ in script.read] == [4]
