@@ -50,6 +50,17 @@ def test_a_spoken_promise_kept_by_spoken_ordinals() -> None:
     assert count == 3 and items == {1: 3.0, 2: 6.0, 3: 9.0}
 
 
+def test_items_named_by_a_number_word() -> None:
+    """The e2e reel: "THREE WAYS TO COOK RICE", then "Step one: rinse" on screen."""
+    m = reel(
+        transcript=None,
+        captions=[Caption(0.0, 2.0, "THREE WAYS TO COOK RICE"), Caption(2.0, 4.0, "Step one: rinse"),
+                  Caption(4.0, 6.0, "Step two: boil"), Caption(6.0, 8.0, "Step three: rest")],
+    )  # fmt: skip
+    count, _, items = promise(m) or (0, "", {})
+    assert count == 3 and items == {1: 2.0, 2: 4.0, 3: 6.0}
+
+
 def test_a_promise_half_kept_is_a_fix_naming_what_is_missing() -> None:
     m = reel(
         transcript=None,

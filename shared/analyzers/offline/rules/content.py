@@ -36,6 +36,12 @@ ITEM = re.compile(
     r"mistake|reason|hack|rule|idea|#|№)\s*)(\d{1,2})(?=$|[\s.):—-])",
     re.IGNORECASE,
 )
+# "Step one", «шаг два»: an item noun and a number word.
+ITEM_WORD = re.compile(
+    r"\b(?:способ|шаг|ошибк\w*|совет|причин\w*|лайфхак|пункт|правило|идея|way|step|tip|"
+    r"mistake|reason|hack|rule|idea)\s+(" + "|".join(NUMBER_WORDS) + r")\b",
+    re.IGNORECASE,
+)
 ORDINALS = {
     "во-первых": 1, "первый": 1, "первое": 1, "первая": 1, "во-вторых": 2, "второй": 2,
     "второе": 2, "вторая": 2, "в-третьих": 3, "третий": 3, "третье": 3, "третья": 3,
@@ -130,11 +136,12 @@ def promise(m: Measurements) -> tuple[int, str, dict[int, float]] | None:
         return None
     _, promised_end = verdict_at(m, verdict)
     items: dict[int, float] = {}
-    for said in sorted(found(m, ITEM) + found(m, _ORDINAL), key=lambda s: s.start):
+    marks = found(m, ITEM) + found(m, ITEM_WORD) + found(m, _ORDINAL)
+    for said in sorted(marks, key=lambda s: s.start):
         if LIST.search(said.caption) or (not said.caption and said.start < promised_end):
             continue  # the promise itself («3 ошибки…»), not one of its items
         token = said.match.group(1).lower()
-        n = int(token) if token.isdigit() else ORDINALS.get(token)
+        n = number(token) if token not in ORDINALS else ORDINALS[token]
         if n is not None and 1 <= n <= count and n not in items:
             items[n] = said.start
     return count, verdict.quote, items
